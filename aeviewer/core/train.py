@@ -1,0 +1,288 @@
+"""Training loop as a generator of progress events, controllable (pause/resume/cancel) from another thread.
+
+Why not a DataLoader: the datasets fit in memory, so the whole set is ONE tensor moved to the device once;
+each epoch draws a seeded `torch.randperm` and index-selects batches — no per-sample collation, no workers.
+Loss terms are summed on the device and only synchronised at reporting points, so the GPU is never stalled
+by a per-step `.item()`.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from .errors import TrainingError
+from .models import Autoencoder
+from .models.presets import preset_train_defaults
+
+_PAUSE_POLL_S = 0.1
+
+
+@dataclass
+class TrainConfig:
+    """How to train; `device="auto"` picks CUDA when available, else CPU."""
+
+    epochs: int = 20
+    batch_size: int = 128
+    lr: float = 1e-3
+    seed: int | None = 0
+    device: str = "auto"
+
+    @classmethod
+    def for_preset(cls, name: str, **overrides: Any) -> TrainConfig:
+        """Defaults of preset `name` (e.g. the seed model's batch 256), then `overrides`."""
+        return cls(**{**preset_train_defaults(name), **overrides})
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
+        """Inverse of `to_dict`; unknown keys are ignored (they carry no meaning for training)."""
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in known})
+
+
+@dataclass
+class TrainProgress:
+    """One progress event; `losses` are means since the previous event, or the epoch means if `epoch_done`."""
+
+    epoch: int
+    epochs: int
+    step: int
+    steps_per_epoch: int
+    losses: dict[str, float] = field(default_factory=dict)
+    samples_per_s: float = 0.0
+    device: str = "cpu"
+    epoch_done: bool = False
+
+
+class NonFiniteLossError(TrainingError):
+    """A loss term became NaN/inf; the model and optimizer were restored to the last good epoch."""
+
+    def __init__(self, term: str, epoch: int, restored_epoch: int) -> None:
+        self.term = term
+        self.epoch = epoch
+        self.restored_epoch = restored_epoch
+        where = f"the end of epoch {restored_epoch}" if restored_epoch else "their initial values"
+        what = "the weights" if term == "weights" else f"the loss term '{term}'"
+        super().__init__(
+            f"{what} became NaN or infinite in epoch {epoch}; the weights were restored to {where}. "
+            "Try a lower learning rate, or switch the loss between MSE and BCE."
+        )
+
+
+def resolve_device(name: str) -> torch.device:
+    """"auto" → cuda when available, else cpu; anything else is passed to torch.device."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def make_adam(params: list[torch.nn.Parameter], lr: float) -> torch.optim.Optimizer:
+    """Adam with the fused kernel (measured fastest on CPU and CUDA), else PyTorch's default choice."""
+    try:
+        return torch.optim.Adam(params, lr=lr, fused=True)
+    except (RuntimeError, ValueError, TypeError):  # a device without a fused Adam kernel
+        return torch.optim.Adam(params, lr=lr)
+
+
+class Trainer:
+    """Trains `model` on `x` (N×input_shape, values in [0, 1]); iterate `run()` to drive it.
+
+    Threading: `run()` is meant to be iterated in a worker thread; `pause()`, `resume()` and `cancel()`
+    may be called from any thread (they only flip `threading.Event`s). A paused `run()` blocks between
+    steps, waiting on the resume event in `_PAUSE_POLL_S` slices so a cancel while paused still ends it.
+    After `cancel()` the current step finishes and `run()` returns without another event.
+
+    Non-finite losses are checked at reporting points only (checking every step would force a device
+    sync every step). When a term is NaN/inf there, model and optimizer are restored to the snapshot taken
+    at the end of the last good epoch (or at the start) and `NonFiniteLossError` is raised from `run()`.
+    """
+
+    def __init__(
+        self,
+        model: Autoencoder,
+        x: np.ndarray | Tensor,
+        config: TrainConfig,
+        *,
+        report_every: int = 20,
+    ) -> None:
+        if config.epochs < 1 or config.batch_size < 1 or not config.lr > 0:
+            raise TrainingError(
+                f"epochs and batch size must be ≥ 1 and the learning rate > 0 (got {config.epochs}, "
+                f"{config.batch_size}, {config.lr})"
+            )
+        expected = tuple(model.config.input_shape)
+        if tuple(x.shape[1:]) != expected or len(x) == 0:
+            raise TrainingError(
+                f"the model expects samples of shape {expected} but the data is {tuple(x.shape)}"
+            )
+        self.model = model
+        self.config = config
+        self.report_every = max(1, int(report_every))
+        self._device = resolve_device(config.device)
+        self.model.to(self._device)
+        self.x = torch.as_tensor(x, dtype=torch.float32).to(self._device)
+        self.optimizers = {
+            name: make_adam(params, config.lr)
+            for name, params in model.optimizer_groups().items()
+        }
+        self.history: list[dict[str, float]] = []
+        self._cancel = threading.Event()
+        self._running = threading.Event()  # set = not paused
+        self._running.set()
+        self._snapshot: tuple[dict[str, Tensor], dict[str, Any]] | None = None
+        self._good_epoch = 0
+
+    # -- control, callable from any thread ------------------------------------------------------------
+
+    def cancel(self) -> None:
+        self._cancel.set()
+        self._running.set()  # wake a paused run so it can return
+
+    def pause(self) -> None:
+        self._running.clear()
+
+    def resume(self) -> None:
+        self._running.set()
+
+    @property
+    def paused(self) -> bool:
+        return not self._running.is_set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    @property
+    def device(self) -> str:
+        return str(self._device)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        return math.ceil(len(self.x) / self.config.batch_size)
+
+    # -- the loop -------------------------------------------------------------------------------------
+
+    def run(self) -> Iterator[TrainProgress]:
+        """Train, yielding a TrainProgress every `report_every` steps and at each epoch's end."""
+        cfg = self.config
+        n = len(self.x)
+        bs = min(cfg.batch_size, n)
+        steps = self.steps_per_epoch
+        shuffle = torch.Generator()
+        if cfg.seed is not None:
+            shuffle.manual_seed(cfg.seed)
+            noise = torch.Generator(device=self._device)
+            noise.manual_seed(cfg.seed + 1)
+            self.model.noise_generator = noise
+        self.model.train()
+        self._take_snapshot()
+        start_epoch = len(self.history)
+        step = 0
+        names: list[str] = []
+        try:
+            for epoch in range(1, cfg.epochs + 1):
+                perm = torch.randperm(n, generator=shuffle).to(self._device)
+                epoch_sum: Tensor | None = None
+                window_sum: Tensor | None = None
+                window_steps = window_samples = 0
+                t0 = time.perf_counter()
+                for i in range(steps):
+                    wait_start = time.perf_counter()
+                    if not self._wait_if_paused():
+                        return
+                    t0 += time.perf_counter() - wait_start  # paused time doesn't count towards samples/s
+                    idx = perm[i * bs : (i + 1) * bs]
+                    terms = self.model.train_step(self.x.index_select(0, idx), self.optimizers)
+                    names = names or list(terms)
+                    values = torch.stack([terms[k] for k in names]).float()
+                    epoch_sum = values if epoch_sum is None else epoch_sum + values
+                    window_sum = values if window_sum is None else window_sum + values
+                    window_steps += 1
+                    window_samples += len(idx)
+                    step += 1
+                    epoch_done = i == steps - 1
+                    if not epoch_done and step % self.report_every:
+                        continue
+                    if epoch_done:
+                        means = self._means(names, epoch_sum, steps, epoch)
+                        self._check_weights(epoch)
+                        self.history.append(means)
+                        self._good_epoch = start_epoch + epoch
+                        self._take_snapshot()
+                    else:
+                        means = self._means(names, window_sum, window_steps, epoch)
+                    yield TrainProgress(
+                        epoch=epoch,
+                        epochs=cfg.epochs,
+                        step=step,
+                        steps_per_epoch=steps,
+                        losses=means,
+                        samples_per_s=window_samples / max(time.perf_counter() - t0, 1e-9),
+                        device=self.device,
+                        epoch_done=epoch_done,
+                    )
+                    if self.cancelled:
+                        return
+                    window_sum, window_steps, window_samples = None, 0, 0
+                    t0 = time.perf_counter()
+        finally:
+            self.model.noise_generator = None
+            self.model.eval()
+
+    def _wait_if_paused(self) -> bool:
+        """Block while paused; False when cancelled (before or during the pause)."""
+        while not self._running.wait(_PAUSE_POLL_S):
+            if self.cancelled:
+                return False
+        return not self.cancelled
+
+    def _means(self, names: list[str], total: Tensor | None, count: int, epoch: int) -> dict[str, float]:
+        """Sync once, turn sums into means, and roll back + raise if any term is not finite."""
+        values = (total / count).tolist() if total is not None else []
+        means = dict(zip(names, values, strict=True))
+        for name, value in means.items():
+            if not math.isfinite(value):
+                self._restore_snapshot()
+                raise NonFiniteLossError(name, epoch, self._good_epoch)
+        return means
+
+    def _check_weights(self, epoch: int) -> None:
+        """Once per epoch: a last update can break the weights after a finite loss; never snapshot that."""
+        params = list(self.model.parameters())
+        if params and not bool(torch.stack([torch.isfinite(p).all() for p in params]).all()):
+            self._restore_snapshot()
+            raise NonFiniteLossError("weights", epoch, self._good_epoch)
+
+    def _take_snapshot(self) -> None:
+        """Copy weights and optimizer state (the rollback target when a loss explodes)."""
+        weights = {k: v.detach().clone() for k, v in self.model.state_dict().items()}
+        optim = {name: copy.deepcopy(opt.state_dict()) for name, opt in self.optimizers.items()}
+        self._snapshot = (weights, optim)
+
+    def _restore_snapshot(self) -> None:
+        if self._snapshot is None:
+            return
+        weights, optim = self._snapshot
+        self.model.load_state_dict(weights)
+        for name, opt in self.optimizers.items():
+            opt.load_state_dict(copy.deepcopy(optim[name]))
+
+    # -- helpers --------------------------------------------------------------------------------------
+
+    def encode_all(self, x: np.ndarray | Tensor, batch_size: int = 1024) -> np.ndarray:
+        """Codes of `x` with the current weights (see inference.encode_array)."""
+        from .inference import encode_array
+
+        return encode_array(self.model, x, batch_size=batch_size)
