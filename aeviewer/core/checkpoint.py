@@ -1,0 +1,316 @@
+"""Save and load trained models: safetensors weights + a JSON sidecar, written atomically, loaded defensively.
+
+A checkpoint is `<name>.safetensors` (weights; model config embedded in its `__metadata__["aeviewer"]`) and
+`<name>.json` (format version, kind, config, dataset, training history). Plain PyTorch state_dicts
+(`.pt`/`.pth`) are read with `weights_only=True` only, and need the sidecar for their config.
+Every failure is a `CheckpointError` naming the file; nothing raw escapes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import io
+import json
+import math
+import os
+import pickle
+import re
+import struct
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors.torch import load as st_load
+from safetensors.torch import save as st_save
+
+from .errors import CheckpointError
+from .models import Autoencoder, ModelConfig, build_model
+from .train import TrainConfig
+
+CHECKPOINT_FORMAT_VERSION = 1
+METADATA_KEY = "aeviewer"
+TORCH_SUFFIXES = (".pt", ".pth")
+_MAX_HEADER_BYTES = 100_000_000  # safetensors' own limit
+
+
+@dataclass
+class LoadedCheckpoint:
+    """A loaded model (eval mode), its config, and `meta`: dataset_name, dataset_shape, history, ..."""
+
+    model: Autoencoder
+    config: ModelConfig
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def sidecar_path(path: str | Path) -> Path:
+    """`<stem>.json` next to the weights file."""
+    return Path(path).with_suffix(".json")
+
+
+# -- saving --------------------------------------------------------------------------------------------
+
+
+def save_checkpoint(
+    path: str | Path,
+    model: Autoencoder,
+    *,
+    dataset_name: str = "",
+    dataset_shape: tuple = (),
+    history: list[dict] | None = None,
+    train_config: TrainConfig | None = None,
+) -> Path:
+    """Write weights + sidecar atomically and return the weights' path.
+
+    A suffix other than .safetensors/.pt/.pth gets ".safetensors" appended. `.pt`/`.pth` writes a plain
+    state_dict for other PyTorch code. Both files are staged as temp files in the target folder, fsynced,
+    then renamed over the old ones, so a failure mid-write leaves any previous checkpoint intact.
+    """
+    path = Path(path)
+    if path.suffix not in (".safetensors", *TORCH_SUFFIXES):
+        path = path.with_name(path.name + ".safetensors")
+    header = {
+        "format_version": CHECKPOINT_FORMAT_VERSION,
+        "kind": model.config.kind,
+        "config": model.config.to_dict(),
+        "dataset_name": dataset_name,
+        "dataset_shape": [int(s) for s in dataset_shape],
+    }
+    sidecar = {
+        **header,
+        "history": [_json_safe_row(row) for row in (history or [])],
+        "train_config": train_config.to_dict() if train_config is not None else None,
+    }
+    tensors = {k: v.detach().to("cpu", copy=True).contiguous() for k, v in model.state_dict().items()}
+    try:
+        if path.suffix in TORCH_SUFFIXES:
+            buffer = io.BytesIO()
+            torch.save(tensors, buffer)
+            weights = buffer.getvalue()
+        else:
+            weights = st_save(tensors, metadata={METADATA_KEY: json.dumps(header)})
+        sidecar_bytes = json.dumps(sidecar, indent=2, allow_nan=False).encode()
+    except (ValueError, TypeError, RuntimeError) as exc:
+        raise CheckpointError(path, f"could not serialise the model: {exc}") from exc
+    _atomic_write({path: weights, sidecar_path(path): sidecar_bytes})
+    return path
+
+
+def _json_safe_row(row: dict) -> dict:
+    """History row with non-finite floats as None (JSON has no NaN)."""
+    out = {}
+    for k, v in row.items():
+        value = float(v) if isinstance(v, (int, float)) else v
+        out[str(k)] = value if not isinstance(value, float) or math.isfinite(value) else None
+    return out
+
+
+def _atomic_write(files: dict[Path, bytes]) -> None:
+    """Stage every file as a fsynced temp file in its folder, then os.replace them all; clean up on error."""
+    staged: dict[Path, Path] = {}
+    current = next(iter(files))
+    try:
+        for target, data in files.items():
+            current = target
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            staged[target] = Path(tmp)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+        for target, tmp in staged.items():
+            current = target
+            os.replace(tmp, target)
+        _fsync_dir(current.parent)
+    except OSError as exc:
+        raise CheckpointError(current, f"could not write: {_os_problem(exc)}") from exc
+    finally:
+        for tmp in staged.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the renames durable (POSIX); harmless no-op where directories can't be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _os_problem(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "permission denied (is the folder read-only?)"
+    if exc.errno == errno.ENOENT:
+        return "the folder does not exist"
+    return exc.strerror or str(exc)
+
+
+# -- loading -------------------------------------------------------------------------------------------
+
+
+def load_checkpoint(path: str | Path) -> LoadedCheckpoint:
+    """Load and validate a .safetensors or .pt/.pth checkpoint; every problem is a CheckpointError."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(path, "does not exist" if not path.exists() else "is not a file")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CheckpointError(path, f"could not be read: {_os_problem(exc)}") from exc
+    if not data:
+        raise CheckpointError(path, "is empty (an interrupted save?)")
+    sidecar = _read_sidecar(path)
+    if path.suffix in TORCH_SUFFIXES:
+        tensors = _read_torch(path, data)
+        header = sidecar
+        if header is None:
+            raise CheckpointError(
+                path,
+                f"a PyTorch state_dict carries no model config: put its config in {sidecar_path(path).name} "
+                "(as written by aeviewer) next to it",
+            )
+    else:
+        tensors, header = _read_safetensors(path, data)
+        if header is None:
+            header = sidecar
+        if header is None:
+            side = sidecar_path(path).name
+            raise CheckpointError(path, f"has no aeviewer config (no metadata and no {side})")
+    _check_version(path, header)
+    config = _config_from(path, header)
+    model = _model_with(path, config, tensors)
+    extra = sidecar or header
+    meta = {
+        "format_version": int(header["format_version"]),
+        "dataset_name": str(extra.get("dataset_name", "")),
+        "dataset_shape": tuple(int(s) for s in extra.get("dataset_shape", ()) or ()),
+        "history": list(extra.get("history") or []),
+        "train_config": extra.get("train_config"),
+    }
+    return LoadedCheckpoint(model=model, config=config, meta=meta)
+
+
+def _read_sidecar(path: Path) -> dict | None:
+    side = sidecar_path(path)
+    if not side.is_file():
+        return None
+    try:
+        d = json.loads(side.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CheckpointError(side, f"is not a readable JSON sidecar: {exc}") from exc
+    if not isinstance(d, dict):
+        raise CheckpointError(side, "is not a JSON object")
+    return d
+
+
+def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor], dict | None]:
+    """Check the header by hand (so the message is ours), then let safetensors parse the tensors."""
+    if len(data) < 8:
+        raise CheckpointError(path, "is too short to be a safetensors file")
+    (n,) = struct.unpack("<Q", data[:8])
+    if n == 0 or n > _MAX_HEADER_BYTES or 8 + n > len(data):
+        raise CheckpointError(path, "is not a safetensors file (bad header size: truncated or other format?)")
+    try:
+        raw = json.loads(data[8 : 8 + n])
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise CheckpointError(path, "is not a safetensors file (its header is not JSON)") from None
+    if not isinstance(raw, dict):
+        raise CheckpointError(path, "is not a safetensors file (its header is not a JSON object)")
+    try:
+        tensors = st_load(data)
+    except Exception as exc:  # safetensors raises its own SafetensorError and assorted others
+        raise CheckpointError(path, f"is a damaged safetensors file: {exc}") from exc
+    text = (raw.get("__metadata__") or {}).get(METADATA_KEY)
+    if text is None:
+        return tensors, None
+    try:
+        header = json.loads(text)
+    except (TypeError, json.JSONDecodeError):
+        raise CheckpointError(path, "has unreadable aeviewer metadata (not JSON)") from None
+    if not isinstance(header, dict):
+        raise CheckpointError(path, "has unreadable aeviewer metadata (not a JSON object)")
+    return tensors, header
+
+
+def _read_torch(path: Path, data: bytes) -> dict[str, torch.Tensor]:
+    try:
+        obj = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        if "Unsupported global" not in str(exc):  # not a refused object: a damaged or foreign file
+            raise CheckpointError(path, "is not a PyTorch weights file (it could not be unpickled)") from exc
+        raise CheckpointError(
+            path,
+            "holds pickled Python objects, not just tensors; aeviewer only loads plain weights "
+            "(weights_only=True) because unpickling a file can run code",
+        ) from None
+    except Exception as exc:  # bad zip, truncated file, ...: torch raises many types
+        raise CheckpointError(path, f"is not a loadable PyTorch weights file ({_first_line(exc)})") from exc
+    if isinstance(obj, dict) and isinstance(obj.get("state_dict"), dict):
+        obj = obj["state_dict"]
+    if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
+        raise CheckpointError(path, "does not hold a state_dict (a mapping of names to tensors)")
+    return {str(k): v for k, v in obj.items()}
+
+
+def _first_line(exc: Exception) -> str:
+    """The first line of an exception message, without terminal colour codes."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(exc)).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _check_version(path: Path, header: dict) -> None:
+    version = header.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise CheckpointError(path, f"has an unknown checkpoint format version {version!r}")
+    if version > CHECKPOINT_FORMAT_VERSION:
+        raise CheckpointError(
+            path,
+            f"was made by a newer aeviewer (format {version}); this version reads format "
+            f"{CHECKPOINT_FORMAT_VERSION}: please upgrade",
+        )
+
+
+def _config_from(path: Path, header: dict) -> ModelConfig:
+    try:
+        return ModelConfig.from_dict(header.get("config"))  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise CheckpointError(path, f"has an invalid model config: {exc}") from exc
+
+
+def _model_with(path: Path, config: ModelConfig, tensors: dict[str, torch.Tensor]) -> Autoencoder:
+    """Build the model for `config` and load `tensors`, checking names, shapes and finiteness first."""
+    try:
+        model = build_model(config)
+    except (ValueError, RuntimeError) as exc:
+        raise CheckpointError(path, f"has a config that cannot be built: {exc}") from exc
+    expected = model.state_dict()
+    missing = [k for k in expected if k not in tensors]
+    if missing:
+        raise CheckpointError(path, f"lacks weight '{missing[0]}' that a {config.kind} model needs")
+    unexpected = [k for k in tensors if k not in expected]
+    if unexpected:
+        raise CheckpointError(path, f"has weight '{unexpected[0]}' that a {config.kind} model does not have")
+    for key, ref in expected.items():
+        t = tensors[key]
+        if tuple(t.shape) != tuple(ref.shape):
+            raise CheckpointError(
+                path,
+                f"weight '{key}' has shape {tuple(t.shape)} but the config expects {tuple(ref.shape)}",
+            )
+        if not t.is_floating_point():
+            raise CheckpointError(path, f"weight '{key}' is not a floating-point tensor ({t.dtype})")
+        if not bool(torch.isfinite(t).all()):
+            raise CheckpointError(path, f"weight '{key}' contains NaN or infinite values")
+    model.load_state_dict({k: tensors[k].to(ref.dtype) for k, ref in expected.items()})
+    return model.eval()
