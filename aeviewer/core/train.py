@@ -102,7 +102,8 @@ class Trainer:
     Threading: `run()` is meant to be iterated in a worker thread; `pause()`, `resume()` and `cancel()`
     may be called from any thread (they only flip `threading.Event`s). A paused `run()` blocks between
     steps, waiting on the resume event in `_PAUSE_POLL_S` slices so a cancel while paused still ends it.
-    After `cancel()` the current step finishes and `run()` returns without another event.
+    After `cancel()` the current step finishes and `run()` returns without another event; a cancelled
+    Trainer stays cancelled (make a new one to train further — the model and its weights carry over).
 
     Non-finite losses are checked at reporting points only (checking every step would force a device
     sync every step). When a term is NaN/inf there, model and optimizer are restored to the snapshot taken
@@ -186,6 +187,8 @@ class Trainer:
             noise = torch.Generator(device=self._device)
             noise.manual_seed(cfg.seed + 1)
             self.model.noise_generator = noise
+        else:
+            shuffle.seed()  # a fresh Generator has a fixed default seed; None means "different every run"
         self.model.train()
         self._take_snapshot()
         start_epoch = len(self.history)

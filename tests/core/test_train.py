@@ -164,3 +164,14 @@ def test_accepts_a_tensor_and_a_vector_dataset():
 def test_train_config_round_trip():
     cfg = TrainConfig(epochs=3, batch_size=7, lr=0.5, seed=None, device="cpu")
     assert TrainConfig.from_dict({**cfg.to_dict(), "future_field": 1}) == cfg
+
+
+def test_unseeded_runs_shuffle_differently():
+    x = blobs(96)
+
+    def train():
+        model = build_model(small_config(), seed=0)
+        list(Trainer(model, x, TrainConfig(epochs=1, batch_size=16, seed=None)).run())
+        return _weights(model)
+
+    assert not _same(train(), train())
