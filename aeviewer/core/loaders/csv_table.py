@@ -1,0 +1,144 @@
+"""CSV / TSV tables: one row per sample, an optional header, an optional label column.
+
+Decisions (documented here because users cannot see them in the file):
+- The first row is a header when any of its cells is not a number.
+- The label column is the one whose header is `label`, `labels`, `class` or `y` (any case); without
+  a header there is no label column. Labels may be numbers (0, 1, 2, ...) or text (sorted, numbered).
+- A row of D = s×s features with s >= 8 (64, 784, 1024, ...) is shown as a 1×s×s grayscale image,
+  so 784 becomes 1×28×28 like MNIST; any other width stays a plain N×D vector.
+- Values are scaled like .npy files: within [0, 1] kept, whole numbers within [0, 255] divided by 255.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from aeviewer.core.dataset import Dataset
+from aeviewer.core.errors import DatasetError
+from aeviewer.core.loaders._common import (
+    check_element_count,
+    labels_and_names,
+    make_dataset,
+    to_unit_float,
+    unreadable,
+)
+
+LABEL_COLUMN_NAMES = ("label", "labels", "class", "y")
+MIN_IMAGE_SIDE = 8
+_BLOCK = 4096
+
+
+def _is_number(cell: str) -> bool:
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def _delimiter(first_line: str) -> str:
+    for d in (",", "\t", ";"):
+        if d in first_line:
+            return d
+    return ","
+
+
+def square_side(n_features: int) -> int | None:
+    """s when n_features = s×s with s >= 8 (the row is shown as an s×s image), else None."""
+    s = math.isqrt(n_features)
+    return s if s * s == n_features and s >= MIN_IMAGE_SIDE else None
+
+
+def load_csv(path: Path) -> Dataset:
+    """Samples from a CSV (or TSV) file; seeded hold-out split."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as f:
+            first = f.readline()
+            f.seek(0)
+            return _parse(path, csv.reader(f, delimiter=_delimiter(first)))
+    except UnicodeDecodeError:
+        raise DatasetError(path, "is not a text file (it is not valid UTF-8), so it cannot be read as CSV") \
+            from None
+    except csv.Error as exc:
+        raise DatasetError(path, f"is not valid CSV ({exc})") from None
+    except OSError as exc:
+        raise unreadable(path, exc) from None
+
+
+def _parse(path: Path, reader: csv.reader) -> Dataset:
+    header: list[str] | None = None
+    label_col: int | None = None
+    n_cols = 0
+    width_source = ""
+    blocks: list[np.ndarray] = []
+    block = np.empty((0, 0), np.float32)
+    filled = 0
+    labels: list[str] = []
+    n_rows = 0
+    for row in reader:
+        line = reader.line_num
+        if not row or all(not c.strip() for c in row):
+            continue
+        cells = [c.strip() for c in row]
+        if header is None and n_rows == 0 and n_cols == 0:
+            n_cols = len(cells)
+            if not all(_is_number(c) for c in cells):
+                header = cells
+                lowered = [c.lower() for c in cells]
+                label_col = next((lowered.index(n) for n in LABEL_COLUMN_NAMES if n in lowered), None)
+                width_source = "the header has"
+                if n_cols - (label_col is not None) == 0:
+                    raise DatasetError(path, "has only a label column and no feature columns")
+                continue
+            width_source = f"row {line} has"
+        if len(cells) != n_cols:
+            raise DatasetError(path, f"row {line} has {len(cells)} columns but {width_source} {n_cols}; "
+                               "every row must have the same number of columns")
+        if filled == len(block):
+            if filled:
+                blocks.append(block)
+            n_feat = n_cols - (label_col is not None)
+            check_element_count(path, (n_rows + _BLOCK, n_feat), "the table")
+            block = np.empty((_BLOCK, n_feat), np.float32)
+            filled = 0
+        values = block[filled]
+        j = 0
+        for i, cell in enumerate(cells):
+            if i == label_col:
+                if not cell:
+                    raise DatasetError(path, f"row {line}, {_col(header, i)} is empty")
+                labels.append(cell)
+                continue
+            try:
+                values[j] = float(cell)
+            except ValueError:
+                what = "is empty" if not cell else f"holds {cell[:40]!r}, which is not a number"
+                raise DatasetError(path, f"row {line}, {_col(header, i)} {what}") from None
+            j += 1
+        filled += 1
+        n_rows += 1
+    if n_rows == 0:
+        raise DatasetError(path, "has a header but no data rows" if header else "is empty (no data rows)")
+    blocks.append(block[:filled])
+    x = np.concatenate(blocks)
+    x = to_unit_float(path, x, "values")
+    side = square_side(x.shape[1])
+    if side is not None:
+        x = x.reshape(len(x), 1, side, side)
+    y = None
+    class_names: tuple[str, ...] = ()
+    if label_col is not None:
+        raw = np.array(labels)
+        if all(_is_number(v) for v in labels):
+            raw = raw.astype(np.float64)
+        y, class_names = labels_and_names(path, raw, len(x), f"labels in column {label_col + 1}")
+    return make_dataset(path.stem, x, y, class_names, path)
+
+
+def _col(header: list[str] | None, i: int) -> str:
+    """'column 3' or 'column 3 ('pixel2')': numbered like a spreadsheet, named when there is a header."""
+    return f"column {i + 1}" + (f" ({header[i]!r})" if header else "")
