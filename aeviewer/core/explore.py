@@ -1,0 +1,118 @@
+"""What the explorer views show, computed without a window: points on a plane, and decodes from it.
+
+The GUI has two of these side by side: the autoencoder's latent plane and the PCA plane.
+Both answer the same questions, so one view class serves both.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+import torch
+
+from aeviewer.core.dataset import Dataset
+from aeviewer.core.inference import encode_array, reconstruct_array
+from aeviewer.core.pca import PcaBaseline
+from aeviewer.core.projection import PlaneProjection
+
+
+class ExplorableSpace(Protocol):
+    """A 2-D picture of a dataset that can be decoded at any point of its plane."""
+
+    data: Dataset
+    points: np.ndarray  # N×2, one per sample of `data`
+
+    def decode_at(self, xy: np.ndarray) -> np.ndarray: ...
+    def reconstruction(self, index: int) -> np.ndarray: ...
+    def errors(self) -> np.ndarray: ...
+
+
+class PointDecoder:
+    """Decodes one latent code at a time into a preallocated input tensor; called once per mouse move."""
+
+    def __init__(self, model: torch.nn.Module, latent_dim: int) -> None:
+        self.model = model
+        param = next(model.parameters())
+        self._z = torch.zeros(1, latent_dim, dtype=param.dtype, device=param.device)
+
+    def __call__(self, code: np.ndarray) -> np.ndarray:
+        with torch.inference_mode():
+            self._z.copy_(torch.from_numpy(np.asarray(code, dtype=np.float32)).view(1, -1))
+            out = self.model.decode(self._z)
+            return out[0].float().cpu().numpy()
+
+
+@dataclass
+class AutoencoderSpace:
+    """An autoencoder's codes of `data`, placed on a plane (the latent itself when it is 2-D)."""
+
+    model: torch.nn.Module
+    data: Dataset
+    codes: np.ndarray
+    projection: PlaneProjection
+    points: np.ndarray
+    _decoder: PointDecoder = field(repr=False)
+    _recon: np.ndarray | None = field(default=None, repr=False)
+
+    @classmethod
+    def build(cls, model: torch.nn.Module, data: Dataset, codes: np.ndarray | None = None) -> AutoencoderSpace:
+        model.eval()
+        if codes is None:
+            codes = encode_array(model, data.x)
+        projection = PlaneProjection.fit(codes)
+        return cls(model, data, codes, projection, projection.to_plane(codes),
+                   PointDecoder(model, codes.shape[1]))
+
+    @property
+    def latent_dim(self) -> int:
+        return int(self.codes.shape[1])
+
+    def code_at(self, xy: np.ndarray) -> np.ndarray:
+        return self.projection.from_plane(xy)
+
+    def decode_at(self, xy: np.ndarray) -> np.ndarray:
+        return self._decoder(self.code_at(xy))
+
+    def reconstructions(self) -> np.ndarray:
+        if self._recon is None:
+            self._recon = reconstruct_array(self.model, self.data.x)
+        return self._recon
+
+    def reconstruction(self, index: int) -> np.ndarray:
+        return self.reconstructions()[index]
+
+    def errors(self) -> np.ndarray:
+        """Per-sample mean squared error of the reconstruction."""
+        diff = self.reconstructions().reshape(len(self.data), -1) - self.data.flat
+        return np.mean(diff * diff, axis=1)
+
+
+@dataclass
+class PcaSpace:
+    """PCA, the linear baseline: fit on the training part, shown on the held-out part."""
+
+    baseline: PcaBaseline
+    data: Dataset
+    points: np.ndarray
+
+    @classmethod
+    def build(cls, train: Dataset, shown: Dataset, n_components: int = 2) -> PcaSpace:
+        baseline = PcaBaseline().fit(train.flat, n_components=n_components)
+        return cls(baseline, shown, baseline.transform(shown.flat)[:, :2].astype(np.float32))
+
+    def decode_at(self, xy: np.ndarray) -> np.ndarray:
+        return self.baseline.inverse_transform(np.asarray(xy, dtype=np.float64).reshape(1, -1))[0]
+
+    def reconstruction(self, index: int) -> np.ndarray:
+        return self.baseline.reconstruct(self.data.flat[index : index + 1])[0]
+
+    def errors(self) -> np.ndarray:
+        return self.baseline.per_sample_error(self.data.flat)
+
+
+def pca_error_at(train: Dataset, shown: Dataset, k: int) -> float:
+    """Mean reconstruction error of PCA with k components: the fair comparison for a k-D autoencoder."""
+    k = max(1, min(k, train.n_features, len(train)))
+    return PcaBaseline.error_at_k(train.flat, shown.flat, k)

@@ -1,0 +1,81 @@
+"""The maths behind the explorer views: plane projections, decodes at a point, the PCA side."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from aeviewer.core.dataset import Dataset
+from aeviewer.core.explore import AutoencoderSpace, PcaSpace, PointDecoder, pca_error_at
+from aeviewer.core.images import display_shape, to_pixels
+from aeviewer.core.models import ModelConfig, build_model
+from aeviewer.core.projection import PlaneProjection
+
+
+def small_dataset(n: int = 120) -> Dataset:
+    rng = np.random.default_rng(0)
+    x = rng.random((n, 1, 6, 6), dtype=np.float32)
+    return Dataset("blobs", x, rng.integers(0, 3, n)).with_holdout(0.25, seed=0)
+
+
+def test_a_2d_code_is_its_own_plane():
+    codes = np.random.default_rng(1).normal(size=(50, 2))
+    proj = PlaneProjection.fit(codes)
+    assert proj.is_identity
+    np.testing.assert_allclose(proj.to_plane(codes), codes, rtol=1e-6)
+    np.testing.assert_allclose(proj.from_plane(np.array([0.3, -2.0])), [0.3, -2.0], rtol=1e-6)
+
+
+def test_wider_codes_map_to_their_principal_plane_and_back():
+    rng = np.random.default_rng(2)
+    # Codes that lie on a 2-D plane inside 8-D space come back exactly.
+    basis = np.linalg.qr(rng.normal(size=(8, 2)))[0].T
+    codes = rng.normal(size=(200, 2)) @ basis + 5.0
+    proj = PlaneProjection.fit(codes)
+    assert not proj.is_identity and "8-D" in proj.label
+    np.testing.assert_allclose(proj.from_plane(proj.to_plane(codes)), codes, atol=1e-4)
+    # The first axis carries the most variance.
+    plane = proj.to_plane(codes)
+    assert plane[:, 0].var() >= plane[:, 1].var()
+
+
+def test_point_decoder_matches_model_decode():
+    model = build_model(ModelConfig(input_shape=(1, 6, 6), latent_dim=3), seed=0).eval()
+    decode = PointDecoder(model, 3)
+    code = np.array([0.5, -1.0, 2.0], dtype=np.float32)
+    with torch.inference_mode():
+        expected = model.decode(torch.from_numpy(code).view(1, -1))[0].numpy()
+    np.testing.assert_array_equal(decode(code), expected)
+    assert not np.array_equal(decode(code), decode(-code))
+
+
+def test_autoencoder_space_decodes_through_the_projection():
+    data = small_dataset()
+    model = build_model(ModelConfig(input_shape=(1, 6, 6), latent_dim=5), seed=0)
+    space = AutoencoderSpace.build(model, data)
+    assert space.points.shape == (len(data), 2)
+    xy = space.points[7]
+    np.testing.assert_array_equal(space.decode_at(xy), PointDecoder(model, 5)(space.projection.from_plane(xy)))
+    errors = space.errors()
+    assert errors.shape == (len(data),) and np.all(errors >= 0)
+
+
+def test_pca_space_inverts_its_plane_and_compares_at_k():
+    data = small_dataset()
+    space = PcaSpace.build(data.split(test=False), data.split(test=True))
+    xy = space.points[3]
+    np.testing.assert_allclose(space.decode_at(xy), space.baseline.inverse_transform(xy.reshape(1, -1))[0])
+    assert pca_error_at(data.split(test=False), data.split(test=True), 8) < pca_error_at(
+        data.split(test=False), data.split(test=True), 1)
+
+
+def test_pixels_for_images_vectors_and_colour():
+    assert display_shape((1, 8, 8)) == (8, 8, 1)
+    assert display_shape((64,)) == (8, 8, 1)
+    assert display_shape((10,)) == (1, 10, 1)
+    assert display_shape((3, 4, 5)) == (4, 5, 3)
+    rgb = np.zeros((3, 2, 2), np.float32)
+    rgb[0] = 1.0  # red channel
+    px = to_pixels(rgb, (3, 2, 2))
+    assert px.shape == (2, 2, 3) and px[0, 0].tolist() == [255, 0, 0]
+    assert to_pixels(np.array([-1.0, 0.5, 2.0, 0.0]), (4,)).ravel().tolist() == [0, 128, 255, 0]
