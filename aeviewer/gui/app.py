@@ -1,0 +1,23 @@
+"""Start the Qt application and the explorer window."""
+
+from __future__ import annotations
+
+import sys
+
+
+def run_gui(dataset: str = "digits", model: str | None = None) -> int:
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("aeviewer")
+    app.setOrganizationName("aeviewer")
+    pg.setConfigOptions(antialias=True)
+
+    from aeviewer.gui.main_window import start_window
+
+    window = start_window(dataset)
+    if model:
+        window.load_model(model)
+    window.show()
+    return app.exec()

@@ -1,0 +1,500 @@
+"""The explorer window: wiring between the panels and core. The maths lives in aeviewer.core."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QScrollArea,
+    QSplitter,
+)
+
+from aeviewer.core.checkpoint import load_checkpoint, save_checkpoint
+from aeviewer.core.dataset import Dataset
+from aeviewer.core.download import fetch_dataset
+from aeviewer.core.errors import AeviewerError
+from aeviewer.core.explore import AutoencoderSpace, PcaSpace, pca_error_at
+from aeviewer.core.loaders import load_dataset
+from aeviewer.core.models import Autoencoder, build_model
+from aeviewer.core.train import Trainer
+from aeviewer.gui.background import BackgroundTask
+from aeviewer.gui.loss_plot import LossPlot
+from aeviewer.gui.samples_panel import SamplesPanel
+from aeviewer.gui.scatter_view import ScatterView
+from aeviewer.gui.settings_panel import SettingsPanel
+from aeviewer.gui.training_worker import TrainingWorker
+
+MODEL_SUFFIXES = {".safetensors", ".pt", ".pth"}
+MAX_SHOWN = 10_000  # points in the scatters: enough to see the structure, cheap to redraw
+DOWNLOADABLE = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST", "cifar10": "CIFAR-10"}
+
+
+def shown_part(dataset: Dataset, limit: int = MAX_SHOWN) -> Dataset:
+    """The held-out samples the views show, a seeded subset when there are too many to plot."""
+    shown = dataset.split(test=True)
+    if len(shown) > limit:
+        shown = shown.subset(np.sort(np.random.default_rng(0).choice(len(shown), limit, replace=False)))
+    return shown
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("aeviewer — latent-space explorer")
+        self.resize(1500, 900)
+        self.setAcceptDrops(True)
+        self.settings = settings if settings is not None else QSettings("aeviewer", "aeviewer")
+
+        self.dataset: Dataset | None = None
+        self.shown: Dataset | None = None
+        self.model: Autoencoder | None = None
+        self.history: list[dict[str, float]] = []
+        self.ae_space: AutoencoderSpace | None = None
+        self.pca_space: PcaSpace | None = None
+        self.worker: TrainingWorker | None = None
+        self.selected: int | None = None
+        self.last_error: str | None = None
+        self._tasks: set[BackgroundTask] = set()
+        self._pending: dict[str, np.ndarray] = {}
+        self._pca_errors: dict[int, float] = {}
+        self.decode_count = 0  # decodes actually run, to show that probe moves are coalesced
+
+        self.settings_panel = SettingsPanel()
+        self.ae_view = ScatterView("Autoencoder latent space")
+        self.pca_view = ScatterView("PCA (linear baseline)")
+        self.samples = SamplesPanel()
+        self.loss_plot = LossPlot()
+        self._build_layout()
+        self._build_menus()
+        self._connect()
+
+        # Coalesce probe moves: decode once per event-loop pass, always at the newest position.
+        self._decode_timer = QTimer(self, singleShot=True, interval=0)
+        self._decode_timer.timeout.connect(self._decode_pending)
+
+    # --- layout -----------------------------------------------------------------------------------
+    def _build_layout(self) -> None:
+        dock = QDockWidget("Settings", self)
+        dock.setObjectName("settings")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.settings_panel)
+        dock.setWidget(scroll)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.addWidget(self.ae_view)
+        top.addWidget(self.pca_view)
+        top.addWidget(self.samples)
+        top.setSizes([520, 420, 330])
+        main = QSplitter(Qt.Orientation.Vertical)
+        main.addWidget(top)
+        main.addWidget(self.loss_plot)
+        main.setSizes([650, 220])
+        self.setCentralWidget(main)
+        self.statusBar().showMessage("Drag the cross in either view to decode that point; click a dot to inspect it.")
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        self.open_action = self._action(file_menu, "&Open dataset file…", self.open_dataset_dialog,
+                                        QKeySequence.StandardKey.Open)
+        self._action(file_menu, "Open dataset &folder…", self.open_folder_dialog)
+        get_menu = file_menu.addMenu("&Get dataset")
+        for key, title in DOWNLOADABLE.items():
+            self._action(get_menu, f"{title} (download)…", lambda _=False, k=key: self.download_dataset(k))
+        file_menu.addSeparator()
+        self._action(file_menu, "&Load model…", self.load_model_dialog, QKeySequence("Ctrl+L"))
+        self.save_action = self._action(file_menu, "&Save model…", self.save_model_dialog,
+                                        QKeySequence.StandardKey.Save)
+        self.recent_menu = file_menu.addMenu("&Recent files")
+        self._refresh_recent_menu()
+        file_menu.addSeparator()
+        self._action(file_menu, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+
+        train_menu = self.menuBar().addMenu("&Training")
+        space, esc = QKeySequence(Qt.Key.Key_Space), QKeySequence(Qt.Key.Key_Escape)
+        self.train_action = self._action(train_menu, "&Train / pause", self.train_or_pause, space)
+        self.cancel_action = self._action(train_menu, "&Cancel", self.cancel_training, esc)
+
+        view_menu = self.menuBar().addMenu("&View")
+        self._action(view_menu, "&Fit views to data", self._fit_views, QKeySequence("Ctrl+0"))
+
+    def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
+    def _connect(self) -> None:
+        panel = self.settings_panel
+        panel.train_clicked.connect(self.start_training)
+        panel.pause_clicked.connect(self.toggle_pause)
+        panel.cancel_clicked.connect(self.cancel_training)
+        panel.open_dataset_clicked.connect(self.open_dataset_dialog)
+        self.ae_view.probe_moved.connect(lambda xy: self._queue_decode("ae", xy))
+        self.ae_view.probe_released.connect(lambda xy: self._queue_decode("ae", xy))
+        self.pca_view.probe_moved.connect(lambda xy: self._queue_decode("pca", xy))
+        self.pca_view.probe_released.connect(lambda xy: self._queue_decode("pca", xy))
+        self.ae_view.point_clicked.connect(self.select_sample)
+        self.pca_view.point_clicked.connect(self.select_sample)
+
+    # --- dataset ----------------------------------------------------------------------------------
+    @property
+    def training(self) -> bool:
+        return self.worker is not None and self.worker.isRunning()
+
+    def set_dataset(self, dataset: Dataset) -> None:
+        """Show a dataset with a fresh model for it (from the panel's settings)."""
+        self.dataset = dataset
+        self.shown = shown_part(dataset)
+        self.selected = None
+        self._pca_errors.clear()
+        self.samples.clear_selection()
+        n_test = len(dataset.split(test=True))
+        shape = "×".join(map(str, dataset.sample_shape))
+        self.settings_panel.dataset_label.setText(
+            f"<b>{dataset.name}</b><br>{len(dataset):,} samples of {shape}<br>"
+            f"{len(dataset) - n_test:,} train · {n_test:,} held out")
+        if dataset.image_shape is None and self.settings_panel.backbone.currentData() == "conv":
+            self.settings_panel.backbone.setCurrentIndex(self.settings_panel.backbone.findData("mlp"))
+        self.pca_space = PcaSpace.build(dataset.split(test=False), self.shown)
+        self.pca_view.set_points(self.pca_space.points, self.shown.y, dataset.class_names)
+        self.pca_view.follow_data()
+        self.pca_view.set_probe(self.pca_space.points.mean(axis=0))
+        try:
+            self.set_model(build_model(self.settings_panel.model_config(dataset.sample_shape)), history=[])
+        except ValueError as exc:
+            self.show_error(f"Cannot build that model for {dataset.name}: {exc}")
+        self.setWindowTitle(f"aeviewer — {dataset.name}")
+
+    def set_model(self, model: Autoencoder, history: list[dict[str, float]] | None = None) -> None:
+        self.model = model
+        if history is not None:
+            self.history = list(history)
+        self.loss_plot.clear_curves()
+        for step, losses in enumerate(self.history, start=1):
+            self.loss_plot.add(step, losses)
+        self._show_model_snapshot(model, None)
+        self.ae_view.follow_data()
+        self.ae_view.set_probe(self.ae_space.points.mean(axis=0))
+        self._update_comparison()
+
+    def open_path(self, path: str | Path) -> None:
+        """Open a dataset or, by its suffix, a model; the work runs off the GUI thread."""
+        path = Path(path)
+        if self.training:
+            self.show_error(f"Not opening {path.name} while training runs: cancel training first (Esc).")
+            return
+        if path.suffix.lower() in MODEL_SUFFIXES:
+            self.load_model(path)
+        else:
+            self.load_dataset_async(str(path))
+
+    def load_dataset_async(self, spec: str) -> BackgroundTask:
+        self.statusBar().showMessage(f"Loading {spec}…")
+        task = self._start_task(BackgroundTask(load_dataset, spec))
+        task.succeeded.connect(lambda ds: self._dataset_loaded(ds, spec))
+        return task
+
+    def _dataset_loaded(self, dataset: Dataset, spec: str) -> None:
+        if self.training:
+            self.show_error(f"{spec} loaded, but training is running: not switching datasets.")
+            return
+        self.set_dataset(dataset)
+        self._remember(spec)
+        self.statusBar().showMessage(f"Loaded {dataset.name}: {len(dataset):,} samples.", 8000)
+
+    def open_dataset_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Open dataset", str(Path.home()),
+            "Datasets (*.npy *.npz *.csv *-ubyte *-ubyte.gz *.bin);;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def open_folder_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Open dataset folder (MNIST layout, CIFAR-10 or image folders)")
+        if path:
+            self.open_path(path)
+
+    def download_dataset(self, name: str) -> BackgroundTask:
+        dialog = QProgressDialog(f"Downloading {DOWNLOADABLE.get(name, name)}…", "Cancel", 0, 0, self)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(0)
+        task = self._start_task(BackgroundTask(fetch_dataset, name, takes_progress=True))
+        self.download_dialog = dialog
+
+        def progressed(done: int, total: int | None) -> None:
+            if total:
+                dialog.setMaximum(1000)
+                dialog.setValue(int(1000 * done / total))
+                dialog.setLabelText(f"Downloading {name}: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
+
+        task.progressed.connect(progressed)
+        dialog.canceled.connect(task.cancel)
+        task.finished.connect(dialog.close)
+        task.succeeded.connect(lambda _path: self.load_dataset_async(name))
+        dialog.show()
+        return task
+
+    # --- model files -------------------------------------------------------------------------------
+    def load_model(self, path: str | Path) -> bool:
+        path = Path(path)
+        try:
+            loaded = load_checkpoint(path)
+        except AeviewerError as exc:
+            self.show_error(str(exc))
+            return False
+        expected = tuple(loaded.config.input_shape)
+        if self.dataset is not None and tuple(self.dataset.sample_shape) != expected:
+            have = "×".join(map(str, self.dataset.sample_shape))
+            want = "×".join(map(str, expected))
+            self.show_error(f"{path}: this model takes {want} inputs, but {self.dataset.name} has {have} samples. "
+                            "Open the dataset it was trained on first.")
+            return False
+        self.settings_panel.show_config(loaded.config)
+        self.set_model(loaded.model, history=loaded.meta.get("history") or [])
+        self._remember(str(path))
+        self.statusBar().showMessage(f"Loaded model {path.name}", 8000)
+        return True
+
+    def save_model(self, path: str | Path) -> bool:
+        if self.model is None or self.dataset is None:
+            return False
+        try:
+            saved = save_checkpoint(path, self.model, dataset_name=self.dataset.name,
+                                    dataset_shape=tuple(self.dataset.x.shape), history=self.history)
+        except AeviewerError as exc:
+            self.show_error(str(exc))
+            return False
+        self._remember(str(saved))
+        self.statusBar().showMessage(f"Saved {saved}", 8000)
+        return True
+
+    def load_model_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Load model", str(Path.home()),
+                                              "Models (*.safetensors *.pt *.pth);;All files (*)")
+        if path:
+            self.open_path(path)
+
+    def save_model_dialog(self) -> None:
+        if self.training:
+            self.show_error("Training is running: cancel it (Esc) or let it finish before saving.")
+            return
+        path, _ = QFileDialog.getSaveFileName(self, "Save model", str(Path.home() / "model.safetensors"),
+                                              "safetensors (*.safetensors)")
+        if path:
+            self.save_model(path if path.endswith(".safetensors") else path + ".safetensors")
+
+    # --- training ----------------------------------------------------------------------------------
+    def train_or_pause(self) -> None:
+        if self.training:
+            self.settings_panel.pause_button.toggle()
+            self.toggle_pause()
+        else:
+            self.start_training()
+
+    def start_training(self) -> None:
+        if self.training or self.dataset is None:
+            return
+        wanted = self.settings_panel.model_config(self.dataset.sample_shape)
+        if self.model is None or self.model.config != wanted:
+            try:
+                self.set_model(build_model(wanted), history=[])
+            except ValueError as exc:
+                self.show_error(f"Cannot build that model: {exc}")
+                return
+        train = self.dataset.split(test=False)
+        trainer = Trainer(self.model, train.x, self.settings_panel.train_config())
+        self.worker = TrainingWorker(trainer, self.shown.x)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.snapshot.connect(self._show_model_snapshot)
+        self.worker.failed.connect(self.show_error)
+        self.worker.finished_training.connect(self._on_training_finished)
+        self.settings_panel.set_training(True)
+        self.settings_panel.progress.setRange(0, trainer.config.epochs)
+        self.settings_panel.progress.setValue(0)
+        self.settings_panel.status.setText(f"Starting on {trainer.device}…")
+        self.worker.start()
+
+    def toggle_pause(self) -> None:
+        if not self.training:
+            return
+        trainer = self.worker.trainer
+        if self.settings_panel.pause_button.isChecked():
+            trainer.pause()
+            self.settings_panel.status.setText("Paused. Press Pause again (or Space) to go on.")
+        else:
+            trainer.resume()
+
+    def cancel_training(self) -> None:
+        if self.training:
+            self.worker.trainer.resume()  # a paused run must wake up to see the cancel
+            self.worker.cancel()
+            self.settings_panel.status.setText("Cancelling…")
+
+    def _on_progress(self, event) -> None:
+        panel = self.settings_panel
+        panel.progress.setValue(event.epoch - (0 if event.epoch_done else 1))
+        panel.status.setText(f"epoch {event.epoch}/{event.epochs} · step {event.step:,}<br>"
+                             f"{event.samples_per_s:,.0f} samples/s on {event.device}<br>"
+                             + " · ".join(f"{k} {v:.4g}" for k, v in event.losses.items()))
+        self.loss_plot.add(event.step, event.losses)
+        if event.epoch_done:
+            self.history.append(dict(event.losses))
+
+    def _on_training_finished(self, completed: bool) -> None:
+        worker = self.worker
+        if worker is not None:
+            worker.wait()
+        self.settings_panel.set_training(False)
+        done = len(worker.trainer.history) if worker is not None else 0
+        self.settings_panel.status.setText(
+            ("Finished" if completed else "Stopped") + f" after {done} epoch(s). Space trains on.")
+        self.model.eval()
+        self._show_model_snapshot(self.model, None)
+        self._update_comparison()
+        self.worker = None
+
+    # --- views ---------------------------------------------------------------------------------------
+    def _show_model_snapshot(self, model: Autoencoder, codes: np.ndarray | None) -> None:
+        """Put a (snapshot of the) model's codes in the latent view and redecode at the probe."""
+        self.ae_space = AutoencoderSpace.build(model, self.shown, codes)
+        self.ae_view.setTitle(f"Autoencoder latent space — {self.ae_space.projection.label}")
+        self.ae_view.set_points(self.ae_space.points, self.shown.y, self.shown.class_names)
+        self._queue_decode("ae", self.ae_view.probe_position())
+        if self.selected is not None:
+            self._show_selection()
+
+    def _queue_decode(self, which: str, xy: np.ndarray) -> None:
+        self._pending[which] = np.asarray(xy, dtype=np.float64)
+        if not self._decode_timer.isActive():
+            self._decode_timer.start()
+
+    def _decode_pending(self) -> None:
+        pending, self._pending = self._pending, {}
+        self.decode_count += 1
+        shape = self.shown.sample_shape if self.shown is not None else None
+        if "ae" in pending and self.ae_space is not None:
+            xy = pending["ae"]
+            self.samples.ae_probe.set_sample(self.ae_space.decode_at(xy), shape, f"({xy[0]:.2f}, {xy[1]:.2f})")
+        if "pca" in pending and self.pca_space is not None:
+            xy = pending["pca"]
+            self.samples.pca_probe.set_sample(self.pca_space.decode_at(xy), shape, f"({xy[0]:.2f}, {xy[1]:.2f})")
+
+    def decode_now(self) -> None:
+        """Finish any queued decode at once (tests and exports want the latest picture)."""
+        self._decode_timer.stop()
+        self._decode_pending()
+
+    def select_sample(self, index: int) -> None:
+        """Highlight sample `index` in both views, move both probes onto it and show it three ways."""
+        self.selected = int(index)
+        self.ae_view.set_probe(self.ae_space.points[index])
+        self.pca_view.set_probe(self.pca_space.points[index])
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        i, shape = self.selected, self.shown.sample_shape
+        label = ""
+        if self.shown.y is not None:
+            label = f" · label {self.shown.class_name(int(self.shown.y[i]))}"
+        self.samples.original.set_sample(self.shown.x[i], shape, f"sample #{i}{label}")
+        ae = self.ae_space.reconstruction(i)
+        ae_err = float(np.mean((ae.reshape(-1) - self.shown.x[i].reshape(-1)) ** 2))
+        self.samples.ae_recon.set_sample(ae, shape, f"MSE {ae_err:.4f}")
+        pca = self.pca_space.reconstruction(i)
+        pca_err = float(np.mean((pca.reshape(-1) - self.shown.x[i].reshape(-1)) ** 2))
+        self.samples.pca_recon.set_sample(pca, shape, f"MSE {pca_err:.4f}")
+        self.ae_view.set_highlight(i)
+        self.pca_view.set_highlight(i)
+
+    def _update_comparison(self) -> None:
+        if self.ae_space is None or self.dataset is None:
+            return
+        k = self.ae_space.latent_dim
+        if k not in self._pca_errors:
+            self._pca_errors[k] = pca_error_at(self.dataset.split(test=False), self.shown, k)
+        self.samples.show_comparison(float(self.ae_space.errors().mean()), self._pca_errors[k], k)
+
+    def _fit_views(self) -> None:
+        self.ae_view.follow_data()
+        self.pca_view.follow_data()
+
+    # --- messages, recent files, drag and drop, closing -----------------------------------------------
+    def show_error(self, message: str) -> None:
+        """Tell the user without blocking: a window-modal box plus the status bar. The app stays usable."""
+        self.last_error = message
+        self.statusBar().showMessage(message.splitlines()[0], 15000)
+        box = QMessageBox(QMessageBox.Icon.Warning, "aeviewer", message.splitlines()[0], parent=self)
+        if "\n" in message:
+            box.setDetailedText(message)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.open()
+        self.error_box = box
+
+    def _start_task(self, task: BackgroundTask) -> BackgroundTask:
+        self._tasks.add(task)
+        task.failed.connect(self.show_error)
+        task.finished.connect(lambda: self._tasks.discard(task))
+        task.start()
+        return task
+
+    def _remember(self, path: str) -> None:
+        recent = [p for p in (self.settings.value("recent", []) or []) if p != path]
+        self.settings.setValue("recent", [path, *recent][:10])
+        self._refresh_recent_menu()
+
+    def _refresh_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.value("recent", []) or []
+        if isinstance(recent, str):
+            recent = [recent]
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            event.acceptProposedAction()
+            self.open_path(urls[0])
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        """Stop training cleanly: cancel between steps and wait for the worker thread to end."""
+        if self.worker is not None:
+            self.worker.trainer.resume()
+            self.worker.cancel()
+            self.worker.wait(10_000)
+        for task in list(self._tasks):
+            task.cancel()
+            task.wait(5_000)
+        super().closeEvent(event)
+
+
+def start_window(dataset_spec: str = "digits") -> MainWindow:
+    window = MainWindow()
+    try:
+        window.set_dataset(load_dataset(dataset_spec))
+    except AeviewerError as exc:
+        window.set_dataset(load_dataset("digits"))
+        window.show_error(str(exc))
+    return window
+

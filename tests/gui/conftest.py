@@ -1,0 +1,48 @@
+"""Fixtures for driving the real window offscreen."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def make_main_window(qtbot, tmp_path):
+    """Build main windows on a dataset; close them at teardown and fail if top-level windows leak."""
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from aeviewer.core.loaders import load_dataset
+    from aeviewer.gui.main_window import MainWindow
+
+    before = set(QApplication.topLevelWidgets())
+    windows = []
+
+    def factory(dataset="digits", show=True):
+        settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+        window = MainWindow(settings=settings)
+        qtbot.addWidget(window)
+        window.set_dataset(load_dataset(dataset) if isinstance(dataset, str) else dataset)
+        if show:
+            window.show()
+            qtbot.waitExposed(window)
+        windows.append(window)
+        return window
+
+    yield factory
+    for window in windows:
+        window.close()
+        assert window.worker is None or not window.worker.isRunning(), "training thread outlived the window"
+    QApplication.processEvents()
+    def owned(widget):
+        while widget is not None:
+            if any(widget is win for win in windows):
+                return True
+            widget = widget.parentWidget()
+        return False
+
+    leaked = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible() and not owned(w)]
+    assert not leaked, f"top-level widgets leaked: {leaked}"

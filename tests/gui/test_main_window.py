@@ -1,0 +1,222 @@
+"""The explorer window driven as a user drives it: real widgets, synthetic mouse events, offscreen."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from PySide6.QtCore import QPointF, Qt
+
+from aeviewer.core.images import to_pixels
+from aeviewer.core.train import TrainConfig, Trainer
+from tests.gui import mouse
+
+
+def train_quickly(window, epochs: int = 15) -> None:
+    """Train the window's model in the test thread (the GUI path is tested separately)."""
+    train = window.dataset.split(test=False)
+    for _ in Trainer(window.model, train.x, TrainConfig(epochs=epochs, batch_size=64, lr=3e-3)).run():
+        pass
+    window.set_model(window.model)
+
+
+def pixels_of(window, sample) -> np.ndarray:
+    return to_pixels(sample, window.shown.sample_shape)
+
+
+def test_opens_on_digits_with_both_views_populated(make_main_window):
+    w = make_main_window()
+    assert w.dataset.name == "digits"
+    assert len(w.ae_view.points()) == len(w.shown) > 300
+    assert len(w.pca_view.points()) == len(w.shown)
+    w.decode_now()
+    assert w.samples.ae_probe.shown is not None and w.samples.pca_probe.shown is not None
+    assert "PCA" in w.samples.comparison.text()
+
+
+def test_dragging_the_probe_decodes_the_point_where_the_mouse_was_released(make_main_window, qtbot):
+    w = make_main_window()
+    train_quickly(w)
+    view = w.ae_view
+    qtbot.wait(20)  # let the layout settle, as it has long before a person starts dragging
+    w.decode_now()
+    before = w.samples.ae_probe.shown.copy()
+    start = mouse.to_pixels(view, view.probe_position())
+    end = start + QPointF(90, -70)
+    mouse.drag(view, start, end, steps=15)
+    released_at = mouse.to_data(view, end)
+    qtbot.waitUntil(lambda: not w._pending, timeout=2000)
+
+    pixel = np.abs(np.array(view.plotItem.vb.viewPixelSize()))
+    assert np.all(np.abs(view.probe_position() - released_at) <= 1.5 * pixel)
+    with torch.inference_mode():
+        z = torch.from_numpy(w.ae_space.code_at(view.probe_position())).view(1, -1)
+        expected = w.model.decode(z)[0].numpy()
+    shown = w.samples.ae_probe.shown
+    assert not np.array_equal(shown, before), "the reconstruction did not change"
+    assert np.array_equal(shown, pixels_of(w, expected))
+
+
+def test_a_burst_of_moves_is_decoded_once_at_the_newest_position(make_main_window, qtbot):
+    w = make_main_window()
+    w.decode_now()
+    decodes = w.decode_count
+    view = w.ae_view
+    start = mouse.to_pixels(view, view.probe_position())
+    # All 40 moves arrive before the event loop runs: no lag may build up.
+    mouse.drag(view, start, start + QPointF(-60, 40), steps=40)
+    qtbot.waitUntil(lambda: w.decode_count > decodes, timeout=2000)
+    qtbot.wait(50)
+    assert w.decode_count - decodes == 1
+    expected = pixels_of(w, w.ae_space.decode_at(view.probe_position()))
+    assert np.array_equal(w.samples.ae_probe.shown, expected)
+
+
+def test_clicking_a_point_shows_that_sample_and_its_reconstructions(make_main_window, qtbot):
+    w = make_main_window()
+    train_quickly(w, epochs=5)
+    view = w.ae_view
+    # Pick a sample whose dot is not covered by another one.
+    pts = w.ae_space.points
+    far = [i for i in range(len(pts)) if np.sort(np.linalg.norm(pts - pts[i], axis=1))[1] > 0.05 * np.ptp(pts)]
+    target = far[0] if far else 0
+    mouse.click(view, mouse.to_pixels(view, pts[target]))
+    qtbot.waitUntil(lambda: w.selected is not None, timeout=2000)
+    i = w.selected
+    assert i == target
+    assert np.array_equal(w.samples.original.shown, pixels_of(w, w.shown.x[i]))
+    assert np.array_equal(w.samples.ae_recon.shown, pixels_of(w, w.ae_space.reconstruction(i)))
+    assert np.array_equal(w.samples.pca_recon.shown, pixels_of(w, w.pca_space.reconstruction(i)))
+    assert "MSE" in w.samples.ae_recon.caption.text()
+    # Highlighted in both views.
+    assert len(w.ae_view.highlight.data) == 1 and len(w.pca_view.highlight.data) == 1
+    assert np.allclose(w.pca_view.probe_position(), w.pca_space.points[i], atol=1e-5)
+
+
+def test_dragging_in_the_pca_panel_shows_the_pca_inverse(make_main_window, qtbot):
+    w = make_main_window()
+    view = w.pca_view
+    w.decode_now()
+    before = w.samples.pca_probe.shown.copy()
+    start = mouse.to_pixels(view, view.probe_position())
+    end = start + QPointF(70, 50)
+    mouse.drag(view, start, end)
+    qtbot.waitUntil(lambda: not w._pending, timeout=2000)
+    xy = view.probe_position()
+    assert np.allclose(xy, mouse.to_data(view, end), atol=2 * np.abs(view.plotItem.vb.viewPixelSize()).max())
+    expected = w.pca_space.baseline.inverse_transform(xy.reshape(1, -1))[0]
+    assert not np.array_equal(w.samples.pca_probe.shown, before)
+    assert np.array_equal(w.samples.pca_probe.shown, pixels_of(w, expected))
+
+
+def test_clicking_empty_space_moves_the_probe_there(make_main_window, qtbot):
+    w = make_main_window()
+    view = w.ae_view
+    view.plotItem.vb.setRange(xRange=(-100, 100), yRange=(-100, 100), padding=0)  # the data shrinks to the centre
+    qtbot.wait(20)
+    corner = QPointF(view.viewport().width() * 0.75, view.viewport().height() * 0.75)
+    mouse.click(view, corner)
+    qtbot.waitUntil(lambda: not w._pending, timeout=2000)
+    assert np.allclose(view.probe_position(), mouse.to_data(view, corner),
+                       atol=2 * np.abs(view.plotItem.vb.viewPixelSize()).max())
+
+
+def test_train_then_cancel_from_the_buttons(make_main_window, qtbot):
+    w = make_main_window()
+    w.settings_panel.epochs.setValue(2000)
+    qtbot.mouseClick(w.settings_panel.train_button, Qt.MouseButton.LeftButton)
+    assert w.training
+    qtbot.waitUntil(lambda: w.loss_plot.point_count() >= 3, timeout=20_000)
+    first_codes = w.ae_space.codes.copy()
+    qtbot.waitUntil(lambda: not np.array_equal(w.ae_space.codes, first_codes), timeout=10_000)
+    qtbot.mouseClick(w.settings_panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not w.training and w.worker is None, timeout=10_000)
+    assert 0 < len(w.history) < 2000
+    assert "Stopped" in w.settings_panel.status.text()
+    assert w.settings_panel.train_button.isEnabled()
+
+
+def test_pause_stops_progress_and_resume_continues(make_main_window, qtbot):
+    w = make_main_window()
+    w.settings_panel.epochs.setValue(2000)
+    w.start_training()
+    qtbot.waitUntil(lambda: w.loss_plot.point_count() >= 2, timeout=20_000)
+    qtbot.mouseClick(w.settings_panel.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(300)
+    paused_at = w.loss_plot.point_count()
+    qtbot.wait(500)
+    assert w.loss_plot.point_count() == paused_at
+    qtbot.mouseClick(w.settings_panel.pause_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.loss_plot.point_count() > paused_at, timeout=10_000)
+    w.cancel_training()
+    qtbot.waitUntil(lambda: w.worker is None, timeout=10_000)
+
+
+def test_closing_the_window_during_training_stops_the_worker(make_main_window, qtbot):
+    w = make_main_window()
+    w.settings_panel.epochs.setValue(5000)
+    w.start_training()
+    worker = w.worker
+    qtbot.waitUntil(lambda: w.loss_plot.point_count() >= 1, timeout=20_000)
+    w.close()
+    assert worker.isFinished()
+
+
+def test_a_saved_model_loads_back_with_the_same_codes(make_main_window, tmp_path):
+    w = make_main_window()
+    train_quickly(w, epochs=5)
+    codes = w.ae_space.codes.copy()
+    path = tmp_path / "digits-ae.safetensors"
+    assert w.save_model(path)
+    w.set_dataset(w.dataset)  # a fresh untrained model
+    assert not np.allclose(w.ae_space.codes, codes)
+    assert w.load_model(path)
+    np.testing.assert_array_equal(w.ae_space.codes, codes)
+    assert w.last_error is None
+
+
+def test_a_bad_dataset_file_gives_an_error_and_the_app_goes_on(make_main_window, qtbot, tmp_path):
+    w = make_main_window()
+    bad = tmp_path / "broken.npy"
+    bad.write_bytes(b"this is not a numpy file")
+    w.open_path(bad)
+    qtbot.waitUntil(lambda: w.last_error is not None, timeout=5000)
+    assert "broken.npy" in w.last_error
+    assert w.dataset.name == "digits"
+    w.ae_view.set_probe(np.array([0.5, -0.5]))
+    w.decode_now()
+    assert w.samples.ae_probe.shown is not None
+
+
+@pytest.mark.parametrize("content", [b"", b"\x00" * 64])
+def test_a_bad_model_file_gives_an_error_naming_it(make_main_window, tmp_path, content):
+    w = make_main_window()
+    bad = tmp_path / "model.safetensors"
+    bad.write_bytes(content)
+    model = w.model
+    assert not w.load_model(bad)
+    assert "model.safetensors" in w.last_error
+    assert w.model is model
+
+
+def test_a_model_for_other_inputs_is_refused(make_main_window, tmp_path):
+    from aeviewer.core.checkpoint import save_checkpoint
+    from aeviewer.core.models import ModelConfig, build_model
+
+    w = make_main_window()
+    path = save_checkpoint(tmp_path / "mnist.safetensors", build_model(ModelConfig(input_shape=(1, 28, 28))))
+    assert not w.load_model(path)
+    assert "28" in w.last_error and "mnist.safetensors" in w.last_error
+
+
+def test_opening_a_dataset_switches_both_views(make_main_window, qtbot, tmp_path):
+    w = make_main_window()
+    rng = np.random.default_rng(0)
+    path = tmp_path / "blobs.npz"
+    np.savez(path, x=rng.random((200, 1, 6, 6), dtype=np.float32), y=rng.integers(0, 3, 200))
+    w.open_path(path)
+    qtbot.waitUntil(lambda: w.dataset.name != "digits", timeout=5000)
+    assert w.shown.sample_shape == (1, 6, 6)
+    assert len(w.ae_view.points()) == len(w.shown)
+    assert w.model.config.input_shape == (1, 6, 6)
+    assert str(path) in w.settings.value("recent")
