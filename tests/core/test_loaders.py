@@ -232,7 +232,8 @@ def test_csv_empty_and_header_only(tmp_path: Path) -> None:
 
 
 def test_csv_nan_and_range(tmp_path: Path) -> None:
-    _problem(write_csv(tmp_path / "n.csv", [[0.1, "nan"]]), "NaN")
+    _problem(write_csv(tmp_path / "n.csv", [[0.1, "nan"]]), "row 1, column 2", "'nan'", "finite")
+    _problem(write_csv(tmp_path / "i.csv", [[0.1, 0.2], [1e300, 0]]), "row 2, column 1", "finite")
     _problem(write_csv(tmp_path / "r.csv", [[-1, 300]]), "range from -1 to 300")
 
 

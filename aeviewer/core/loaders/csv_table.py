@@ -30,6 +30,7 @@ from aeviewer.core.loaders._common import (
 LABEL_COLUMN_NAMES = ("label", "labels", "class", "y")
 MIN_IMAGE_SIDE = 8
 _BLOCK = 4096
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
 def _is_number(cell: str) -> bool:
@@ -114,10 +115,14 @@ def _parse(path: Path, reader: csv.reader) -> Dataset:
                 labels.append(cell)
                 continue
             try:
-                values[j] = float(cell)
+                value = float(cell)
             except ValueError:
                 what = "is empty" if not cell else f"holds {cell[:40]!r}, which is not a number"
                 raise DatasetError(path, f"row {line}, {_col(header, i)} {what}") from None
+            if not math.isfinite(value) or abs(value) > _FLOAT32_MAX:
+                raise DatasetError(path, f"row {line}, {_col(header, i)} holds {cell[:40]!r}; every value "
+                                   "must be a finite number")
+            values[j] = value
             j += 1
         filled += 1
         n_rows += 1
