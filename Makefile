@@ -15,7 +15,7 @@ run: $(STAMP)
 	$(BIN)/aeviewer
 
 test: $(STAMP)
-	$(BIN)/ruff check aeviewer tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
