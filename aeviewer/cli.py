@@ -63,7 +63,7 @@ def _build_parser() -> argparse.ArgumentParser:
     train.add_argument("--lr", type=float, default=None)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", default="auto", help="auto, cpu or cuda")
-    train.add_argument("--out", required=True, help="where to write the model (.safetensors)")
+    train.add_argument("--out", help="where to write the model (default: DATA-KIND-LATENTd.safetensors here)")
 
     encode = sub.add_parser("encode", help="write a dataset's latent codes as .npy")
     encode.add_argument("--model", required=True, help="checkpoint (.safetensors, or .pt with its .json)")
@@ -92,14 +92,14 @@ def cmd_train(args: argparse.Namespace) -> int:
     from aeviewer.core.train import TrainConfig, Trainer
 
     dataset = load_dataset(args.data)
-    if args.preset:
-        config = preset(args.preset, dataset.sample_shape)
-        defaults = TrainConfig.for_preset(args.preset)
-    else:
-        config = ModelConfig(kind=args.kind, backbone=args.backbone, input_shape=dataset.sample_shape,
-                             latent_dim=args.latent, loss=args.loss, beta=args.beta, l1=args.l1)
-        defaults = TrainConfig()
     try:
+        if args.preset:
+            config = preset(args.preset, dataset.sample_shape)
+            defaults = TrainConfig.for_preset(args.preset)
+        else:
+            config = ModelConfig(kind=args.kind, backbone=args.backbone, input_shape=dataset.sample_shape,
+                                 latent_dim=args.latent, loss=args.loss, beta=args.beta, l1=args.l1)
+            defaults = TrainConfig()
         model = build_model(config)
     except ValueError as exc:
         raise AeviewerError(f"cannot build that model for {dataset.name}: {exc}") from exc
@@ -124,7 +124,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         interrupted = True
         bar.close()
         print("Interrupted: saving the model as it is now.", file=sys.stderr)
-    out = save_checkpoint(args.out, trainer.model, dataset_name=dataset.name,
+    default_out = f"{Path(dataset.name).stem}-{config.kind}-{config.latent_dim}d.safetensors"
+    out = save_checkpoint(args.out or default_out, trainer.model, dataset_name=dataset.name,
                           dataset_shape=tuple(dataset.x.shape), history=trainer.history,
                           train_config=train_config)
     test = dataset.split(test=True)
