@@ -29,6 +29,12 @@ class ExplorableSpace(Protocol):
     def errors(self) -> np.ndarray: ...
 
 
+def sample_error(original: np.ndarray, reconstruction: np.ndarray) -> float:
+    """Mean squared error of one reconstruction: the number shown under it."""
+    diff = np.asarray(reconstruction, np.float32).reshape(-1) - np.asarray(original, np.float32).reshape(-1)
+    return float(np.mean(diff * diff))
+
+
 class PointDecoder:
     """Decodes one latent code at a time into a preallocated input tensor; called once per mouse move."""
 

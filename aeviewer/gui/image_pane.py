@@ -19,7 +19,7 @@ class _Canvas(QWidget):
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().base())
+        painter.fillRect(self.rect(), self.palette().window())
         if self.image is None:
             return
         iw, ih = self.image.width(), self.image.height()
@@ -46,6 +46,9 @@ class ImagePane(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.caption)
+        # Long captions must not widen one pane more than its neighbours.
+        for label in (self.title, self.caption):
+            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.pixels: np.ndarray | None = None
         self._shape: tuple[int, ...] | None = None
 

@@ -21,7 +21,7 @@ from aeviewer.core.checkpoint import load_checkpoint, save_checkpoint
 from aeviewer.core.dataset import Dataset
 from aeviewer.core.download import fetch_dataset
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.explore import AutoencoderSpace, PcaSpace, pca_error_at
+from aeviewer.core.explore import AutoencoderSpace, PcaSpace, pca_error_at, sample_error
 from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import Autoencoder, build_model
 from aeviewer.core.train import Trainer
@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
         self.pca_view.follow_data()
         self.pca_view.set_probe(self.pca_space.points.mean(axis=0))
         try:
-            self.set_model(build_model(self.settings_panel.model_config(dataset.sample_shape)), history=[])
+            self.set_model(build_model(self.settings_panel.model_config(dataset.sample_shape), seed=0), history=[])
         except ValueError as exc:
             self.show_error(f"Cannot build that model for {dataset.name}: {exc}")
         self.setWindowTitle(f"aeviewer — {dataset.name}")
@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
         wanted = self.settings_panel.model_config(self.dataset.sample_shape)
         if self.model is None or self.model.config != wanted:
             try:
-                self.set_model(build_model(wanted), history=[])
+                self.set_model(build_model(wanted, seed=0), history=[])
             except ValueError as exc:
                 self.show_error(f"Cannot build that model: {exc}")
                 return
@@ -408,16 +408,12 @@ class MainWindow(QMainWindow):
 
     def _show_selection(self) -> None:
         i, shape = self.selected, self.shown.sample_shape
-        label = ""
-        if self.shown.y is not None:
-            label = f" · label {self.shown.class_name(int(self.shown.y[i]))}"
-        self.samples.original.set_sample(self.shown.x[i], shape, f"sample #{i}{label}")
-        ae = self.ae_space.reconstruction(i)
-        ae_err = float(np.mean((ae.reshape(-1) - self.shown.x[i].reshape(-1)) ** 2))
-        self.samples.ae_recon.set_sample(ae, shape, f"MSE {ae_err:.4f}")
-        pca = self.pca_space.reconstruction(i)
-        pca_err = float(np.mean((pca.reshape(-1) - self.shown.x[i].reshape(-1)) ** 2))
-        self.samples.pca_recon.set_sample(pca, shape, f"MSE {pca_err:.4f}")
+        label = "" if self.shown.y is None else f", label {self.shown.class_name(int(self.shown.y[i]))}"
+        self.samples.sample_box.setTitle(f"Selected sample #{i}{label}")
+        self.samples.original.set_sample(self.shown.x[i], shape, "")
+        for pane, space in ((self.samples.ae_recon, self.ae_space), (self.samples.pca_recon, self.pca_space)):
+            recon = space.reconstruction(i)
+            pane.set_sample(recon, shape, f"MSE {sample_error(self.shown.x[i], recon):.4f}")
         self.ae_view.set_highlight(i)
         self.pca_view.set_highlight(i)
 

@@ -8,6 +8,8 @@ from aeviewer.gui.image_pane import ImagePane
 
 
 class SamplesPanel(QWidget):
+    NO_SELECTION = "Selected sample (click a point)"
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -21,7 +23,7 @@ class SamplesPanel(QWidget):
         probe_grid.addWidget(self.pca_probe, 0, 1)
         layout.addWidget(probe_box, 3)
 
-        sample_box = QGroupBox("Selected sample (click a point)")
+        self.sample_box = sample_box = QGroupBox(self.NO_SELECTION)
         sample_grid = QGridLayout(sample_box)
         self.original = ImagePane("Original")
         self.ae_recon = ImagePane("Autoencoder")
@@ -29,6 +31,10 @@ class SamplesPanel(QWidget):
         sample_grid.addWidget(self.original, 0, 0)
         sample_grid.addWidget(self.ae_recon, 0, 1)
         sample_grid.addWidget(self.pca_recon, 0, 2)
+        for column in range(3):
+            sample_grid.setColumnStretch(column, 1)
+        probe_grid.setColumnStretch(0, 1)
+        probe_grid.setColumnStretch(1, 1)
         layout.addWidget(sample_box, 2)
 
         self.comparison = QLabel("")
@@ -37,6 +43,7 @@ class SamplesPanel(QWidget):
         layout.addWidget(self.comparison)
 
     def clear_selection(self) -> None:
+        self.sample_box.setTitle(self.NO_SELECTION)
         for pane in (self.original, self.ae_recon, self.pca_recon):
             pane.clear()
 
