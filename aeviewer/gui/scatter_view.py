@@ -27,6 +27,7 @@ class ScatterView(pg.PlotWidget):
     """
 
     GRAB_RADIUS_PX = 14.0
+    MAX_DRAWN = 100_000  # above this a seeded random subset is drawn: a pan repaints in < 100 ms
 
     probe_moved = Signal(object)  # np.ndarray (2,)
     probe_released = Signal(object)
@@ -77,12 +78,15 @@ class ScatterView(pg.PlotWidget):
         self._groups, self._group_indices = [], []
         self._labels = None if labels is None else np.asarray(labels).copy()
         n = len(self._points)
-        size = 6 if n < 3000 else 4
+        size = 6 if n < 3000 else 4 if n < 30_000 else 2
+        drawn = np.arange(n)
+        if n > self.MAX_DRAWN:
+            drawn = np.sort(np.random.default_rng(0).choice(n, self.MAX_DRAWN, replace=False))
         if labels is None:
-            classes = [(None, np.arange(n))]
+            classes = [(None, drawn)]
         else:
-            present = np.unique(labels)
-            classes = [(int(c), np.flatnonzero(labels == c)) for c in present]
+            drawn_labels = labels[drawn]
+            classes = [(int(c), drawn[drawn_labels == c]) for c in np.unique(drawn_labels)]
         n_classes = max(len(class_names), (int(labels.max()) + 1) if labels is not None and n else 1)
         for label, idx in classes:
             colour = pg.mkColor("#555") if label is None else label_colour(label, n_classes)
