@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QSplitter,
 )
 
+from aeviewer.core import threads
 from aeviewer.core.checkpoint import load_checkpoint, save_checkpoint
 from aeviewer.core.dataset import Dataset
 from aeviewer.core.download import fetch_dataset
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
 
+        threads.use_for_interactive_work()
         # Coalesce probe moves: decode once per event-loop pass, always at the newest position.
         self._decode_timer = QTimer(self, singleShot=True, interval=0)
         self._decode_timer.timeout.connect(self._decode_pending)

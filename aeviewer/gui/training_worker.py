@@ -9,6 +9,7 @@ import traceback
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
+from aeviewer.core import threads
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.inference import encode_array
 from aeviewer.core.train import Trainer
@@ -37,6 +38,7 @@ class TrainingWorker(QThread):
         self.trainer.cancel()
 
     def run(self) -> None:  # runs in the worker thread
+        threads.use_for_bulk_work()
         completed = False
         try:
             last = 0.0
