@@ -227,6 +227,7 @@ def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor],
         raise CheckpointError(path, "is not a safetensors file (its header is not JSON)") from None
     if not isinstance(raw, dict):
         raise CheckpointError(path, "is not a safetensors file (its header is not a JSON object)")
+    _check_tensor_table(path, raw, len(data) - 8 - n)
     try:
         tensors = st_load(data)
     except Exception as exc:  # safetensors raises its own SafetensorError and assorted others
@@ -241,6 +242,42 @@ def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor],
     if not isinstance(header, dict):
         raise CheckpointError(path, "has unreadable aeviewer metadata (not a JSON object)")
     return tensors, header
+
+
+#: Bytes per element of the safetensors dtypes aeviewer reads (sub-byte and exotic types are refused).
+_ST_DTYPE_BYTES = {"BOOL": 1, "U8": 1, "I8": 1, "I16": 2, "U16": 2, "F16": 2, "BF16": 2, "I32": 4, "U32": 4,
+                   "F32": 4, "I64": 8, "U64": 8, "F64": 8}
+
+
+def _check_tensor_table(path: Path, raw: dict, payload: int) -> None:
+    """Validate every tensor entry against the data that follows, so a forged header gets a plain message."""
+    spans = []
+    for key, entry in raw.items():
+        if key == "__metadata__":
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("shape"), list) \
+                or not isinstance(entry.get("data_offsets"), list) or len(entry["data_offsets"]) != 2 \
+                or not all(isinstance(v, int) and v >= 0 for v in entry["shape"] + entry["data_offsets"]):
+            raise CheckpointError(path, f"is a damaged safetensors file: the entry for tensor '{key}' is malformed")
+        dtype = entry.get("dtype")
+        if dtype not in _ST_DTYPE_BYTES:
+            raise CheckpointError(path, f"tensor '{key}' has data type {dtype!r}, which aeviewer does not read")
+        begin, end = entry["data_offsets"]
+        size = math.prod(entry["shape"]) * _ST_DTYPE_BYTES[dtype]
+        if end - begin != size:
+            raise CheckpointError(path, f"is a damaged safetensors file: tensor '{key}' needs {size:,} bytes "
+                                  f"but its offsets span {end - begin:,}")
+        spans.append((begin, end, key))
+    spans.sort()
+    covered = 0
+    for i, (begin, end, key) in enumerate(spans):
+        if begin < covered:
+            raise CheckpointError(path, f"is a forged or damaged safetensors file: tensor '{key}' overlaps "
+                                  f"tensor '{spans[i - 1][2]}'")
+        covered = end
+    if covered > payload:
+        raise CheckpointError(path, f"is truncated: its header describes {covered:,} bytes of tensor data but "
+                              f"only {payload:,} follow (an interrupted save or download?)")
 
 
 def _read_torch(path: Path, data: bytes) -> dict[str, torch.Tensor]:
@@ -297,10 +334,12 @@ def _model_with(path: Path, config: ModelConfig, tensors: dict[str, torch.Tensor
     expected = model.state_dict()
     missing = [k for k in expected if k not in tensors]
     if missing:
-        raise CheckpointError(path, f"lacks weight '{missing[0]}' that a {config.kind} model needs")
+        article = "an" if config.kind[0] in "aeiou" else "a"
+        raise CheckpointError(path, f"lacks weight '{missing[0]}' that {article} {config.kind} model needs")
     unexpected = [k for k in tensors if k not in expected]
     if unexpected:
-        raise CheckpointError(path, f"has weight '{unexpected[0]}' that a {config.kind} model does not have")
+        article = "an" if config.kind[0] in "aeiou" else "a"
+        raise CheckpointError(path, f"has weight '{unexpected[0]}' that {article} {config.kind} model does not have")
     for key, ref in expected.items():
         t = tensors[key]
         if tuple(t.shape) != tuple(ref.shape):
