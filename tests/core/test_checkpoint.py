@@ -139,7 +139,7 @@ def test_garbage_and_truncated_files(tmp_path):
     _bad(tmp_path / "hdr.safetensors", "not JSON")
     good = save_checkpoint(tmp_path / "good.safetensors", build_model(small_config()))
     (tmp_path / "cut.safetensors").write_bytes(good.read_bytes()[:-100])
-    _bad(tmp_path / "cut.safetensors", "damaged")
+    _bad(tmp_path / "cut.safetensors", "truncated")
     (tmp_path / "junk.pt").write_bytes(b"not a zip")
     (tmp_path / "junk.json").write_text(json.dumps(_header(build_model(small_config()))))
     _bad(tmp_path / "junk.pt", "PyTorch")

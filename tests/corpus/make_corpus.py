@@ -542,7 +542,7 @@ def readme_table() -> str:
     """The README's troubleshooting table: each kind of bad input and what the user sees."""
     rows = ["| Input | Problem | What aeviewer says (after the file name) |", "|---|---|---|"]
     for case in CORPUS:
-        problem = case.problem.replace("|", "\\|")
+        problem = case.problem.replace("{folder}", "<folder>").replace("|", "\\|")
         rows.append(f"| {case.kind} | {case.what} | {problem} |")
     return "\n".join(rows)
 
