@@ -191,7 +191,7 @@ def cmd_info(args: argparse.Namespace) -> int:
             print(f"  trained on: {loaded.meta['dataset_name']} {tuple(loaded.meta.get('dataset_shape') or ())}")
         history = loaded.meta.get("history") or []
         if history:
-            last = "  ".join(f"{k} {v:.5g}" for k, v in history[-1].items())
+            last = "  ".join(f"{k} {v:.5g}" if v is not None else f"{k} nan" for k, v in history[-1].items())
             print(f"  epochs trained: {len(history)}; last: {last}")
         return 0
     from aeviewer.core.loaders import load_dataset

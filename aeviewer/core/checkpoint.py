@@ -18,6 +18,7 @@ import pickle
 import re
 import struct
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,11 +195,30 @@ def load_checkpoint(path: str | Path) -> LoadedCheckpoint:
     meta = {
         "format_version": int(header["format_version"]),
         "dataset_name": str(extra.get("dataset_name", "")),
-        "dataset_shape": tuple(int(s) for s in extra.get("dataset_shape", ()) or ()),
-        "history": list(extra.get("history") or []),
-        "train_config": extra.get("train_config"),
+        "dataset_shape": _int_list(extra.get("dataset_shape")),
+        "history": _history_rows(extra.get("history")),
+        "train_config": extra.get("train_config") if isinstance(extra.get("train_config"), dict) else None,
     }
     return LoadedCheckpoint(model=model, config=config, meta=meta)
+
+
+def _int_list(value: object) -> tuple[int, ...]:
+    """The dataset shape, or () when the file holds something else (it is only descriptive)."""
+    if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return tuple(value)
+    return ()
+
+
+def _history_rows(value: object) -> list[dict[str, float | None]]:
+    """Loss history rows as {term: float or None (a non-finite value)}; malformed rows are skipped."""
+    if not isinstance(value, list):
+        return []
+    rows = []
+    for row in value:
+        if isinstance(row, dict) and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+                                         for v in row.values()):
+            rows.append({str(k): None if v is None else float(v) for k, v in row.items()})
+    return rows
 
 
 def _read_sidecar(path: Path) -> dict | None:
@@ -282,7 +302,9 @@ def _check_tensor_table(path: Path, raw: dict, payload: int) -> None:
 
 def _read_torch(path: Path, data: bytes) -> dict[str, torch.Tensor]:
     try:
-        obj = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # e.g. "Detected pickle protocol 53": the error below says it better
+            warnings.simplefilter("ignore")
+            obj = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         if "Unsupported global" not in str(exc):  # not a refused object: a damaged or foreign file
             raise CheckpointError(path, "is not a PyTorch weights file (it could not be unpickled)") from exc
@@ -326,12 +348,16 @@ def _config_from(path: Path, header: dict) -> ModelConfig:
 
 
 def _model_with(path: Path, config: ModelConfig, tensors: dict[str, torch.Tensor]) -> Autoencoder:
-    """Build the model for `config` and load `tensors`, checking names, shapes and finiteness first."""
+    """Build the model for `config` and load `tensors`, checking names, shapes and finiteness first.
+
+    The layout is checked on a weightless ("meta") model, so a forged config with huge layers allocates
+    nothing; the real model is only built once the file is known to hold all of its weights.
+    """
     try:
-        model = build_model(config)
+        with torch.device("meta"):
+            expected = build_model(config).state_dict()
     except (ValueError, RuntimeError) as exc:
         raise CheckpointError(path, f"has a config that cannot be built: {exc}") from exc
-    expected = model.state_dict()
     missing = [k for k in expected if k not in tensors]
     if missing:
         article = "an" if config.kind[0] in "aeiou" else "a"
@@ -351,5 +377,9 @@ def _model_with(path: Path, config: ModelConfig, tensors: dict[str, torch.Tensor
             raise CheckpointError(path, f"weight '{key}' is not a floating-point tensor ({t.dtype})")
         if not bool(torch.isfinite(t).all()):
             raise CheckpointError(path, f"weight '{key}' contains NaN or infinite values")
+    try:
+        model = build_model(config)
+    except (ValueError, RuntimeError) as exc:
+        raise CheckpointError(path, f"has a config that cannot be built: {exc}") from exc
     model.load_state_dict({k: tensors[k].to(ref.dtype) for k, ref in expected.items()})
     return model.eval()
