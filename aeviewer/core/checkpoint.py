@@ -8,16 +8,12 @@ Every failure is a `CheckpointError` naming the file; nothing raw escapes.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import io
 import json
 import math
-import os
 import pickle
 import re
 import struct
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +23,7 @@ import torch
 from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
+from .atomic import atomic_write, os_problem
 from .errors import CheckpointError
 from .models import Autoencoder, ModelConfig, build_model
 from .train import TrainConfig
@@ -109,52 +106,10 @@ def _json_safe_row(row: dict) -> dict:
 
 
 def _atomic_write(files: dict[Path, bytes]) -> None:
-    """Stage every file as a fsynced temp file in its folder, then os.replace them all; clean up on error."""
-    staged: dict[Path, Path] = {}
-    current = next(iter(files))
-    try:
-        for target, data in files.items():
-            current = target
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            staged[target] = Path(tmp)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-        for target, tmp in staged.items():
-            current = target
-            os.replace(tmp, target)
-        _fsync_dir(current.parent)
-    except OSError as exc:
-        raise CheckpointError(current, f"could not write: {_os_problem(exc)}") from exc
-    finally:
-        for tmp in staged.values():
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+    atomic_write(files, CheckpointError)
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make the renames durable (POSIX); harmless no-op where directories can't be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _os_problem(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "permission denied (is the folder read-only?)"
-    if exc.errno == errno.ENOENT:
-        return "the folder does not exist"
-    return exc.strerror or str(exc)
+_os_problem = os_problem
 
 
 # -- loading -------------------------------------------------------------------------------------------

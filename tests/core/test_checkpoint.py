@@ -7,7 +7,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from aeviewer.core import checkpoint
+from aeviewer.core import atomic
 from aeviewer.core.checkpoint import CHECKPOINT_FORMAT_VERSION, load_checkpoint, save_checkpoint
 from aeviewer.core.errors import CheckpointError
 from aeviewer.core.inference import decode_array, encode_array
@@ -81,7 +81,7 @@ def test_failed_save_leaves_the_old_checkpoint_intact(tmp_path, monkeypatch):
     def boom(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(checkpoint.os, "fsync", boom)
+    monkeypatch.setattr(atomic.os, "fsync", boom)
     with pytest.raises(CheckpointError, match="disk is full") as info:
         save_checkpoint(path, build_model(small_config(), seed=5), dataset_name="new")
     assert "m.safetensors" in str(info.value)
@@ -99,7 +99,7 @@ def test_read_only_folder_is_a_checkpoint_error(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     # chmod doesn't stop root (CI containers), so simulate the folder refusing new files.
-    monkeypatch.setattr(checkpoint.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", denied)
     with pytest.raises(CheckpointError, match="read-only"):
         save_checkpoint(tmp_path / "m.safetensors", build_model(small_config()))
     assert list(tmp_path.iterdir()) == []
