@@ -114,6 +114,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     interrupted = False
     try:
         for event in trainer.run():
+            if event.notice:
+                bar.close()
+                print(f"note: {event.notice}", file=sys.stderr)
             steps = (event.epoch - 1) + (event.step - (event.epoch - 1) * event.steps_per_epoch) / event.steps_per_epoch
             bar.update(steps, f"epoch {event.epoch}/{event.epochs} {event.samples_per_s:,.0f}/s")
             if event.epoch_done:
@@ -123,7 +126,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         interrupted = True
         bar.close()
-        print("Interrupted: saving the model as it is now.", file=sys.stderr)
+        trainer.restore_last_epoch()  # mid-epoch weights don't match any history row
+        if trainer.completed_epochs == 0:
+            print("Interrupted before the first epoch finished: nothing to save.", file=sys.stderr)
+            return 130
+        print(f"Interrupted: saving the model as of epoch {trainer.completed_epochs} (the last completed one).",
+              file=sys.stderr)
     default_out = f"{Path(dataset.name).stem}-{config.kind}-{config.latent_dim}d.safetensors"
     out = save_checkpoint(args.out or default_out, trainer.model, dataset_name=dataset.name,
                           dataset_shape=tuple(dataset.x.shape), history=trainer.history,
@@ -160,20 +168,20 @@ def cmd_encode(args: argparse.Namespace) -> int:
 
 
 def _atomic_save_npy(path: Path, array) -> None:
-    import os
-    import tempfile
+    """Write `array` as .npy via a temp file + rename: a full disk or read-only folder leaves any old file intact."""
+    import io
 
     import numpy as np
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    from aeviewer.core.atomic import atomic_write, os_problem
+
     try:
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, array)
-        os.replace(tmp, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise AeviewerError(f"{path}: could not write: {exc.strerror or exc}") from exc
+        raise AeviewerError(f"{path}: could not write: {os_problem(exc)}") from exc
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    atomic_write({path: buffer.getvalue()})
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -191,7 +199,7 @@ def cmd_info(args: argparse.Namespace) -> int:
             print(f"  trained on: {loaded.meta['dataset_name']} {tuple(loaded.meta.get('dataset_shape') or ())}")
         history = loaded.meta.get("history") or []
         if history:
-            last = "  ".join(f"{k} {v:.5g}" for k, v in history[-1].items())
+            last = "  ".join(f"{k} {v:.5g}" if v is not None else f"{k} nan" for k, v in history[-1].items())
             print(f"  epochs trained: {len(history)}; last: {last}")
         return 0
     from aeviewer.core.loaders import load_dataset

@@ -8,16 +8,13 @@ Every failure is a `CheckpointError` naming the file; nothing raw escapes.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import io
 import json
 import math
-import os
 import pickle
 import re
 import struct
-import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,7 @@ import torch
 from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
+from .atomic import atomic_write, os_problem
 from .errors import CheckpointError
 from .models import Autoencoder, ModelConfig, build_model
 from .train import TrainConfig
@@ -108,52 +106,10 @@ def _json_safe_row(row: dict) -> dict:
 
 
 def _atomic_write(files: dict[Path, bytes]) -> None:
-    """Stage every file as a fsynced temp file in its folder, then os.replace them all; clean up on error."""
-    staged: dict[Path, Path] = {}
-    current = next(iter(files))
-    try:
-        for target, data in files.items():
-            current = target
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            staged[target] = Path(tmp)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-        for target, tmp in staged.items():
-            current = target
-            os.replace(tmp, target)
-        _fsync_dir(current.parent)
-    except OSError as exc:
-        raise CheckpointError(current, f"could not write: {_os_problem(exc)}") from exc
-    finally:
-        for tmp in staged.values():
-            with contextlib.suppress(OSError):
-                tmp.unlink(missing_ok=True)
+    atomic_write(files, CheckpointError)
 
 
-def _fsync_dir(folder: Path) -> None:
-    """Make the renames durable (POSIX); harmless no-op where directories can't be opened."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _os_problem(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "permission denied (is the folder read-only?)"
-    if exc.errno == errno.ENOENT:
-        return "the folder does not exist"
-    return exc.strerror or str(exc)
+_os_problem = os_problem
 
 
 # -- loading -------------------------------------------------------------------------------------------
@@ -194,11 +150,30 @@ def load_checkpoint(path: str | Path) -> LoadedCheckpoint:
     meta = {
         "format_version": int(header["format_version"]),
         "dataset_name": str(extra.get("dataset_name", "")),
-        "dataset_shape": tuple(int(s) for s in extra.get("dataset_shape", ()) or ()),
-        "history": list(extra.get("history") or []),
-        "train_config": extra.get("train_config"),
+        "dataset_shape": _int_list(extra.get("dataset_shape")),
+        "history": _history_rows(extra.get("history")),
+        "train_config": extra.get("train_config") if isinstance(extra.get("train_config"), dict) else None,
     }
     return LoadedCheckpoint(model=model, config=config, meta=meta)
+
+
+def _int_list(value: object) -> tuple[int, ...]:
+    """The dataset shape, or () when the file holds something else (it is only descriptive)."""
+    if isinstance(value, list) and all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        return tuple(value)
+    return ()
+
+
+def _history_rows(value: object) -> list[dict[str, float | None]]:
+    """Loss history rows as {term: float or None (a non-finite value)}; malformed rows are skipped."""
+    if not isinstance(value, list):
+        return []
+    rows = []
+    for row in value:
+        if isinstance(row, dict) and all(v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+                                         for v in row.values()):
+            rows.append({str(k): None if v is None else float(v) for k, v in row.items()})
+    return rows
 
 
 def _read_sidecar(path: Path) -> dict | None:
@@ -227,6 +202,7 @@ def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor],
         raise CheckpointError(path, "is not a safetensors file (its header is not JSON)") from None
     if not isinstance(raw, dict):
         raise CheckpointError(path, "is not a safetensors file (its header is not a JSON object)")
+    _check_tensor_table(path, raw, len(data) - 8 - n)
     try:
         tensors = st_load(data)
     except Exception as exc:  # safetensors raises its own SafetensorError and assorted others
@@ -243,9 +219,47 @@ def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor],
     return tensors, header
 
 
+#: Bytes per element of the safetensors dtypes aeviewer reads (sub-byte and exotic types are refused).
+_ST_DTYPE_BYTES = {"BOOL": 1, "U8": 1, "I8": 1, "I16": 2, "U16": 2, "F16": 2, "BF16": 2, "I32": 4, "U32": 4,
+                   "F32": 4, "I64": 8, "U64": 8, "F64": 8}
+
+
+def _check_tensor_table(path: Path, raw: dict, payload: int) -> None:
+    """Validate every tensor entry against the data that follows, so a forged header gets a plain message."""
+    spans = []
+    for key, entry in raw.items():
+        if key == "__metadata__":
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("shape"), list) \
+                or not isinstance(entry.get("data_offsets"), list) or len(entry["data_offsets"]) != 2 \
+                or not all(isinstance(v, int) and v >= 0 for v in entry["shape"] + entry["data_offsets"]):
+            raise CheckpointError(path, f"is a damaged safetensors file: the entry for tensor '{key}' is malformed")
+        dtype = entry.get("dtype")
+        if dtype not in _ST_DTYPE_BYTES:
+            raise CheckpointError(path, f"tensor '{key}' has data type {dtype!r}, which aeviewer does not read")
+        begin, end = entry["data_offsets"]
+        size = math.prod(entry["shape"]) * _ST_DTYPE_BYTES[dtype]
+        if end - begin != size:
+            raise CheckpointError(path, f"is a damaged safetensors file: tensor '{key}' needs {size:,} bytes "
+                                  f"but its offsets span {end - begin:,}")
+        spans.append((begin, end, key))
+    spans.sort()
+    covered = 0
+    for i, (begin, end, key) in enumerate(spans):
+        if begin < covered:
+            raise CheckpointError(path, f"is a forged or damaged safetensors file: tensor '{key}' overlaps "
+                                  f"tensor '{spans[i - 1][2]}'")
+        covered = end
+    if covered > payload:
+        raise CheckpointError(path, f"is truncated: its header describes {covered:,} bytes of tensor data but "
+                              f"only {payload:,} follow (an interrupted save or download?)")
+
+
 def _read_torch(path: Path, data: bytes) -> dict[str, torch.Tensor]:
     try:
-        obj = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():  # e.g. "Detected pickle protocol 53": the error below says it better
+            warnings.simplefilter("ignore")
+            obj = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
         if "Unsupported global" not in str(exc):  # not a refused object: a damaged or foreign file
             raise CheckpointError(path, "is not a PyTorch weights file (it could not be unpickled)") from exc
@@ -289,18 +303,24 @@ def _config_from(path: Path, header: dict) -> ModelConfig:
 
 
 def _model_with(path: Path, config: ModelConfig, tensors: dict[str, torch.Tensor]) -> Autoencoder:
-    """Build the model for `config` and load `tensors`, checking names, shapes and finiteness first."""
+    """Build the model for `config` and load `tensors`, checking names, shapes and finiteness first.
+
+    The layout is checked on a weightless ("meta") model, so a forged config with huge layers allocates
+    nothing; the real model is only built once the file is known to hold all of its weights.
+    """
     try:
-        model = build_model(config)
+        with torch.device("meta"):
+            expected = build_model(config).state_dict()
     except (ValueError, RuntimeError) as exc:
         raise CheckpointError(path, f"has a config that cannot be built: {exc}") from exc
-    expected = model.state_dict()
     missing = [k for k in expected if k not in tensors]
     if missing:
-        raise CheckpointError(path, f"lacks weight '{missing[0]}' that a {config.kind} model needs")
+        article = "an" if config.kind[0] in "aeiou" else "a"
+        raise CheckpointError(path, f"lacks weight '{missing[0]}' that {article} {config.kind} model needs")
     unexpected = [k for k in tensors if k not in expected]
     if unexpected:
-        raise CheckpointError(path, f"has weight '{unexpected[0]}' that a {config.kind} model does not have")
+        article = "an" if config.kind[0] in "aeiou" else "a"
+        raise CheckpointError(path, f"has weight '{unexpected[0]}' that {article} {config.kind} model does not have")
     for key, ref in expected.items():
         t = tensors[key]
         if tuple(t.shape) != tuple(ref.shape):
@@ -312,5 +332,9 @@ def _model_with(path: Path, config: ModelConfig, tensors: dict[str, torch.Tensor
             raise CheckpointError(path, f"weight '{key}' is not a floating-point tensor ({t.dtype})")
         if not bool(torch.isfinite(t).all()):
             raise CheckpointError(path, f"weight '{key}' contains NaN or infinite values")
+    try:
+        model = build_model(config)
+    except (ValueError, RuntimeError) as exc:
+        raise CheckpointError(path, f"has a config that cannot be built: {exc}") from exc
     model.load_state_dict({k: tensors[k].to(ref.dtype) for k, ref in expected.items()})
     return model.eval()

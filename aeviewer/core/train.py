@@ -64,6 +64,7 @@ class TrainProgress:
     samples_per_s: float = 0.0
     device: str = "cpu"
     epoch_done: bool = False
+    notice: str = ""  # something the user should read (e.g. "out of GPU memory: batch halved"); empty if none
 
 
 class NonFiniteLossError(TrainingError):
@@ -79,6 +80,12 @@ class NonFiniteLossError(TrainingError):
             f"{what} became NaN or infinite in epoch {epoch}; the weights were restored to {where}. "
             "Try a lower learning rate, or switch the loss between MSE and BCE."
         )
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """True for CUDA's (or another accelerator's) out-of-memory error, which a smaller batch may avoid."""
+    return isinstance(exc, torch.cuda.OutOfMemoryError) or (
+        isinstance(exc, RuntimeError) and "out of memory" in str(exc).lower())
 
 
 def resolve_device(name: str) -> torch.device:
@@ -108,6 +115,11 @@ class Trainer:
     Non-finite losses are checked at reporting points only (checking every step would force a device
     sync every step). When a term is NaN/inf there, model and optimizer are restored to the snapshot taken
     at the end of the last good epoch (or at the start) and `NonFiniteLossError` is raised from `run()`.
+
+    Faults: out of (GPU) memory restores the last epoch's snapshot and restarts that epoch with half the
+    batch; at batch 1 on an accelerator training moves to the CPU (at the configured batch). A cancel also
+    restores the snapshot, so the model is always the last *completed* epoch and matches `history`.
+    Each fault is described in `notices` and in the next event's `notice`.
     """
 
     def __init__(
@@ -144,6 +156,10 @@ class Trainer:
         self._running.set()
         self._snapshot: tuple[dict[str, Tensor], dict[str, Any]] | None = None
         self._good_epoch = 0
+        self.batch_size = config.batch_size  # may shrink when memory runs out
+        self.notices: list[str] = []
+        self._pending_notice = ""
+        self.fell_back_to_cpu = False
 
     # -- control, callable from any thread ------------------------------------------------------------
 
@@ -171,7 +187,16 @@ class Trainer:
 
     @property
     def steps_per_epoch(self) -> int:
-        return math.ceil(len(self.x) / self.config.batch_size)
+        return math.ceil(len(self.x) / self.batch_size)
+
+    @property
+    def completed_epochs(self) -> int:
+        """Epochs whose end the model has reached (the snapshot the model returns to on cancel)."""
+        return self._good_epoch
+
+    def restore_last_epoch(self) -> None:
+        """Put the weights back to the end of the last completed epoch (or the start): e.g. after Ctrl+C."""
+        self._restore_snapshot()
 
     # -- the loop -------------------------------------------------------------------------------------
 
@@ -179,70 +204,131 @@ class Trainer:
         """Train, yielding a TrainProgress every `report_every` steps and at each epoch's end."""
         cfg = self.config
         n = len(self.x)
-        bs = min(cfg.batch_size, n)
-        steps = self.steps_per_epoch
         shuffle = torch.Generator()
         if cfg.seed is not None:
             shuffle.manual_seed(cfg.seed)
-            noise = torch.Generator(device=self._device)
-            noise.manual_seed(cfg.seed + 1)
-            self.model.noise_generator = noise
+            self._seed_noise()
         else:
             shuffle.seed()  # a fresh Generator has a fixed default seed; None means "different every run"
         self.model.train()
         self._take_snapshot()
         start_epoch = len(self.history)
         step = 0
-        names: list[str] = []
         try:
-            for epoch in range(1, cfg.epochs + 1):
-                perm = torch.randperm(n, generator=shuffle).to(self._device)
-                epoch_sum: Tensor | None = None
-                window_sum: Tensor | None = None
-                window_steps = window_samples = 0
-                t0 = time.perf_counter()
-                for i in range(steps):
-                    wait_start = time.perf_counter()
-                    if not self._wait_if_paused():
-                        return
-                    t0 += time.perf_counter() - wait_start  # paused time doesn't count towards samples/s
-                    idx = perm[i * bs : (i + 1) * bs]
-                    terms = self.model.train_step(self.x.index_select(0, idx), self.optimizers)
-                    names = names or list(terms)
-                    values = torch.stack([terms[k] for k in names]).float()
-                    epoch_sum = values if epoch_sum is None else epoch_sum + values
-                    window_sum = values if window_sum is None else window_sum + values
-                    window_steps += 1
-                    window_samples += len(idx)
-                    step += 1
-                    epoch_done = i == steps - 1
-                    if not epoch_done and step % self.report_every:
-                        continue
-                    if epoch_done:
-                        means = self._means(names, epoch_sum, steps, epoch)
-                        self._check_weights(epoch)
-                        self.history.append(means)
-                        self._good_epoch = start_epoch + epoch
-                        self._take_snapshot()
-                    else:
-                        means = self._means(names, window_sum, window_steps, epoch)
-                    yield TrainProgress(
-                        epoch=epoch,
-                        epochs=cfg.epochs,
-                        step=step,
-                        steps_per_epoch=steps,
-                        losses=means,
-                        samples_per_s=window_samples / max(time.perf_counter() - t0, 1e-9),
-                        device=self.device,
-                        epoch_done=epoch_done,
-                    )
-                    if self.cancelled:
-                        return
-                    window_sum, window_steps, window_samples = None, 0, 0
-                    t0 = time.perf_counter()
+            epoch = 1
+            while epoch <= cfg.epochs:
+                bs = min(self.batch_size, n)
+                steps = self.steps_per_epoch
+                try:
+                    yield from self._epoch(epoch, start_epoch, shuffle, bs, steps, step)
+                except RuntimeError as exc:
+                    if not is_out_of_memory(exc):
+                        raise
+                    self._recover_from_oom(bs)
+                    continue  # the same epoch again, from its start
+                if self.cancelled or self._epoch_cancelled:
+                    self._restore_snapshot()
+                    return
+                step = self._step
+                epoch += 1
         finally:
             self.model.noise_generator = None
             self.model.eval()
+
+    def _epoch(self, epoch: int, start_epoch: int, shuffle: torch.Generator, bs: int, steps: int,
+               step: int) -> Iterator[TrainProgress]:
+        """One epoch; leaves `_step` at the global step count and `_epoch_cancelled` set if it stopped early."""
+        cfg = self.config
+        n = len(self.x)
+        self._epoch_cancelled = False
+        self._step = step
+        names: list[str] = []
+        perm = torch.randperm(n, generator=shuffle).to(self._device)
+        epoch_sum: Tensor | None = None
+        window_sum: Tensor | None = None
+        window_steps = window_samples = 0
+        t0 = time.perf_counter()
+        for i in range(steps):
+            wait_start = time.perf_counter()
+            if not self._wait_if_paused():
+                self._epoch_cancelled = True
+                return
+            t0 += time.perf_counter() - wait_start  # paused time doesn't count towards samples/s
+            idx = perm[i * bs : (i + 1) * bs]
+            terms = self.model.train_step(self.x.index_select(0, idx), self.optimizers)
+            names = names or list(terms)
+            values = torch.stack([terms[k] for k in names]).float()
+            epoch_sum = values if epoch_sum is None else epoch_sum + values
+            window_sum = values if window_sum is None else window_sum + values
+            window_steps += 1
+            window_samples += len(idx)
+            step += 1
+            self._step = step
+            epoch_done = i == steps - 1
+            if not epoch_done and step % self.report_every:
+                continue
+            if epoch_done:
+                means = self._means(names, epoch_sum, steps, epoch)
+                self._check_weights(epoch)
+                self.history.append(means)
+                self._good_epoch = start_epoch + epoch
+                self._take_snapshot()
+            else:
+                means = self._means(names, window_sum, window_steps, epoch)
+            notice, self._pending_notice = self._pending_notice, ""
+            yield TrainProgress(
+                epoch=epoch,
+                epochs=cfg.epochs,
+                step=step,
+                steps_per_epoch=steps,
+                losses=means,
+                samples_per_s=window_samples / max(time.perf_counter() - t0, 1e-9),
+                device=self.device,
+                epoch_done=epoch_done,
+                notice=notice,
+            )
+            if self.cancelled:
+                self._epoch_cancelled = True
+                return
+            window_sum, window_steps, window_samples = None, 0, 0
+            t0 = time.perf_counter()
+
+    def _seed_noise(self) -> None:
+        if self.config.seed is not None:
+            noise = torch.Generator(device=self._device)
+            noise.manual_seed(self.config.seed + 1)
+            self.model.noise_generator = noise
+
+    def _on_accelerator(self) -> bool:
+        return self._device.type != "cpu"
+
+    def _recover_from_oom(self, bs: int) -> None:
+        """Back to the last epoch's weights, then a smaller batch, or the CPU once batch 1 does not fit."""
+        self._restore_snapshot()
+        if self._on_accelerator() and torch.cuda.is_available():
+            torch.cuda.empty_cache()
+        if bs > 1:
+            self.batch_size = max(1, bs // 2)
+            self._notify(f"Out of {self.device} memory at batch {bs}: retrying the epoch with batch {self.batch_size}.")
+            return
+        if not self._on_accelerator():
+            raise TrainingError("ran out of memory even with a batch of 1 sample: the model is too large for "
+                                "this machine (try a smaller model or fewer hidden units)")
+        old = self.device
+        self._device = torch.device("cpu")
+        self.model.to(self._device)
+        self.x = self.x.to(self._device)
+        self._restore_snapshot()  # moves the optimizer state to the CPU with the parameters
+        self._take_snapshot()
+        self._seed_noise()
+        self.batch_size = self.config.batch_size
+        self.fell_back_to_cpu = True
+        self._notify(f"Out of {old} memory even at batch 1: training goes on on the CPU (slower) with batch "
+                     f"{self.batch_size}.")
+
+    def _notify(self, message: str) -> None:
+        self.notices.append(message)
+        self._pending_notice = f"{self._pending_notice} {message}".strip()
 
     def _wait_if_paused(self) -> bool:
         """Block while paused; False when cancelled (before or during the pause)."""

@@ -14,6 +14,10 @@ def run_gui(dataset: str = "digits", model: str | None = None) -> int:
     app.setOrganizationName("aeviewer")
     pg.setConfigOptions(antialias=True)
 
+    from aeviewer.gui.error_hook import install_exception_hook
+
+    app.exception_reporter, _ = install_exception_hook()  # kept alive with the app
+
     from aeviewer.gui.main_window import start_window
 
     window = start_window(dataset)

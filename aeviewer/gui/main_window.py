@@ -25,9 +25,11 @@ from aeviewer.core.errors import AeviewerError
 from aeviewer.core.explore import AutoencoderSpace, PcaSpace, pca_error_at, sample_error
 from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import Autoencoder, build_model
+from aeviewer.core.recovery import DEFAULT_INTERVAL_S, RecoveryAutosaver, clear_recovery
 from aeviewer.core.train import Trainer
 from aeviewer.gui.background import BackgroundTask
 from aeviewer.gui.loss_plot import LossPlot
+from aeviewer.gui.recovery_prompt import current_spec, offer_recovery
 from aeviewer.gui.samples_panel import SamplesPanel
 from aeviewer.gui.scatter_view import ScatterView
 from aeviewer.gui.settings_panel import SettingsPanel
@@ -67,6 +69,10 @@ class MainWindow(QMainWindow):
         self._pending: dict[str, np.ndarray] = {}
         self._pca_errors: dict[int, float] = {}
         self.decode_count = 0  # decodes actually run, to show that probe moves are coalesced
+        self.dataset_spec = ""  # what the dataset was opened from, to reopen it with a recovered model
+        self.recovery_folder: Path | None = None  # None: core.recovery's default in the user data dir
+        self.autosave_interval_s = DEFAULT_INTERVAL_S
+        self.training_notices: list[str] = []  # e.g. out-of-memory fallbacks, shown in the status
 
         self.settings_panel = SettingsPanel()
         self.ae_view = ScatterView("Autoencoder latent space")
@@ -216,6 +222,7 @@ class MainWindow(QMainWindow):
             self.show_error(f"{spec} loaded, but training is running: not switching datasets.")
             return
         self.set_dataset(dataset)
+        self.dataset_spec = spec
         self._remember(spec)
         self.statusBar().showMessage(f"Loaded {dataset.name}: {len(dataset):,} samples.", 8000)
 
@@ -282,6 +289,8 @@ class MainWindow(QMainWindow):
             self.show_error(str(exc))
             return False
         self._remember(str(saved))
+        if not self.training:
+            clear_recovery(self.recovery_folder)  # the work is safe now
         self.statusBar().showMessage(f"Saved {saved}", 8000)
         return True
 
@@ -320,7 +329,11 @@ class MainWindow(QMainWindow):
                 return
         train = self.dataset.split(test=False)
         trainer = Trainer(self.model, train.x, self.settings_panel.train_config())
-        self.worker = TrainingWorker(trainer, self.shown.x)
+        autosaver = RecoveryAutosaver(self.dataset.name, current_spec(self), tuple(self.dataset.x.shape),
+                                      trainer.config, interval_s=self.autosave_interval_s,
+                                      folder=self.recovery_folder)
+        self.training_notices = []
+        self.worker = TrainingWorker(trainer, self.shown.x, autosaver=autosaver)
         self.worker.progress.connect(self._on_progress)
         self.worker.snapshot.connect(self._show_model_snapshot)
         self.worker.failed.connect(self.show_error)
@@ -356,6 +369,9 @@ class MainWindow(QMainWindow):
         self.loss_plot.add(event.step, event.losses)
         if event.epoch_done:
             self.history.append(dict(event.losses))
+        if event.notice:
+            self.training_notices.append(event.notice)
+            self.statusBar().showMessage(event.notice, 15000)
 
     def _on_training_finished(self, completed: bool) -> None:
         worker = self.worker
@@ -363,8 +379,15 @@ class MainWindow(QMainWindow):
             worker.wait()
         self.settings_panel.set_training(False)
         done = len(worker.trainer.history) if worker is not None else 0
-        self.settings_panel.status.setText(
-            ("Finished" if completed else "Stopped") + f" after {done} epoch(s). Space trains on.")
+        if completed:
+            text = f"Finished after {done} epoch(s). Space trains on."
+        else:  # the trainer restored the last completed epoch: offer to keep it
+            text = (f"Stopped: the model is as of epoch {done}, the last completed one. "
+                    "Save it with File ▸ Save model (Ctrl+S); Space trains on.")
+            self.statusBar().showMessage(text, 15000)
+        notes = self.training_notices + ([worker.autosaver.error] if worker and worker.autosaver
+                                         and worker.autosaver.error else [])
+        self.settings_panel.status.setText(text + "".join(f"<br>Note: {n}" for n in notes))
         self.model.eval()
         self._show_model_snapshot(self.model, None)
         self._update_comparison()
@@ -481,6 +504,11 @@ class MainWindow(QMainWindow):
             self.worker.trainer.resume()
             self.worker.cancel()
             self.worker.wait(10_000)
+            trainer, saver = self.worker.trainer, self.worker.autosaver
+            if saver is not None and trainer.completed_epochs:  # keep the work for the next start to offer
+                saver.maybe_save(trainer.model, trainer.history, force=True)
+        else:
+            clear_recovery(self.recovery_folder)
         for task in list(self._tasks):
             task.cancel()
             task.wait(5_000)
@@ -491,8 +519,10 @@ def start_window(dataset_spec: str = "digits") -> MainWindow:
     window = MainWindow()
     try:
         window.set_dataset(load_dataset(dataset_spec))
+        window.dataset_spec = dataset_spec
     except AeviewerError as exc:
         window.set_dataset(load_dataset("digits"))
         window.show_error(str(exc))
+    offer_recovery(window)
     return window
 

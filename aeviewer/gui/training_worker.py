@@ -12,6 +12,7 @@ from PySide6.QtCore import QThread, Signal
 from aeviewer.core import threads
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.inference import encode_array
+from aeviewer.core.recovery import RecoveryAutosaver
 from aeviewer.core.train import Trainer
 
 
@@ -28,11 +29,13 @@ class TrainingWorker(QThread):
     failed = Signal(str)
     finished_training = Signal(bool)  # True: all epochs ran; False: cancelled or failed
 
-    def __init__(self, trainer: Trainer, shown_x: np.ndarray, snapshot_interval: float = 0.25) -> None:
+    def __init__(self, trainer: Trainer, shown_x: np.ndarray, snapshot_interval: float = 0.25,
+                 autosaver: RecoveryAutosaver | None = None) -> None:
         super().__init__()
         self.trainer = trainer
         self.shown_x = shown_x
         self.snapshot_interval = snapshot_interval
+        self.autosaver = autosaver  # recovery checkpoints at epoch ends, in this thread (weights match history)
 
     def cancel(self) -> None:
         self.trainer.cancel()
@@ -43,6 +46,8 @@ class TrainingWorker(QThread):
         try:
             last = 0.0
             for event in self.trainer.run():
+                if event.epoch_done and self.autosaver is not None:
+                    self.autosaver.maybe_save(self.trainer.model, self.trainer.history)
                 self.progress.emit(event)
                 now = time.monotonic()
                 if now - last >= self.snapshot_interval:

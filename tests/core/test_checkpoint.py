@@ -7,7 +7,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from aeviewer.core import checkpoint
+from aeviewer.core import atomic
 from aeviewer.core.checkpoint import CHECKPOINT_FORMAT_VERSION, load_checkpoint, save_checkpoint
 from aeviewer.core.errors import CheckpointError
 from aeviewer.core.inference import decode_array, encode_array
@@ -81,7 +81,7 @@ def test_failed_save_leaves_the_old_checkpoint_intact(tmp_path, monkeypatch):
     def boom(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(checkpoint.os, "fsync", boom)
+    monkeypatch.setattr(atomic.os, "fsync", boom)
     with pytest.raises(CheckpointError, match="disk is full") as info:
         save_checkpoint(path, build_model(small_config(), seed=5), dataset_name="new")
     assert "m.safetensors" in str(info.value)
@@ -99,7 +99,7 @@ def test_read_only_folder_is_a_checkpoint_error(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     # chmod doesn't stop root (CI containers), so simulate the folder refusing new files.
-    monkeypatch.setattr(checkpoint.tempfile, "mkstemp", denied)
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", denied)
     with pytest.raises(CheckpointError, match="read-only"):
         save_checkpoint(tmp_path / "m.safetensors", build_model(small_config()))
     assert list(tmp_path.iterdir()) == []
@@ -139,7 +139,7 @@ def test_garbage_and_truncated_files(tmp_path):
     _bad(tmp_path / "hdr.safetensors", "not JSON")
     good = save_checkpoint(tmp_path / "good.safetensors", build_model(small_config()))
     (tmp_path / "cut.safetensors").write_bytes(good.read_bytes()[:-100])
-    _bad(tmp_path / "cut.safetensors", "damaged")
+    _bad(tmp_path / "cut.safetensors", "truncated")
     (tmp_path / "junk.pt").write_bytes(b"not a zip")
     (tmp_path / "junk.json").write_text(json.dumps(_header(build_model(small_config()))))
     _bad(tmp_path / "junk.pt", "PyTorch")

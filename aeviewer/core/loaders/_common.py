@@ -154,7 +154,7 @@ def make_dataset(
 
 
 def _shape(shape: tuple[int, ...]) -> str:
-    return "×".join(str(d) for d in shape)
+    return "×".join(str(d) for d in shape) or "()"
 
 
 def unreadable(path: Path, exc: OSError) -> DatasetError:

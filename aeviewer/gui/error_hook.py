@@ -1,0 +1,73 @@
+"""A last line of defence: any uncaught exception (GUI thread or worker thread) becomes an error dialog.
+
+The dialog shows the traceback in a copyable details box and has a "Copy details" button; the app goes on.
+Exceptions from other threads are handed to the GUI thread through a queued signal.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+
+class ExceptionReporter(QObject):
+    """Receives exceptions from any thread and shows them on the GUI thread; `shown` lists the reports."""
+
+    report = Signal(str, str)  # summary, details
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.shown: list[str] = []
+        self.boxes: list[QMessageBox] = []
+        self.report.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def handle(self, exc_type, exc, tb, where: str = "") -> None:
+        if exc_type is not None and issubclass(exc_type, KeyboardInterrupt):
+            return
+        details = "".join(traceback.format_exception(exc_type, exc, tb))
+        summary = f"Something went wrong{where}: {exc_type.__name__}: {exc}".strip()
+        sys.stderr.write(details)
+        self.report.emit(summary, details)
+
+    def _show(self, summary: str, details: str) -> None:
+        self.shown.append(details)
+        parent = QApplication.activeWindow()
+        box = QMessageBox(QMessageBox.Icon.Critical, "aeviewer: unexpected error",
+                          summary.splitlines()[0][:300] + "\n\nThe app keeps running; please report this with the "
+                          "details below.", parent=parent)
+        box.setDetailedText(details)
+        copy = box.addButton("Copy details", QMessageBox.ButtonRole.ActionRole)
+        copy.clicked.disconnect()  # keep the box open after copying
+        copy.clicked.connect(lambda: QGuiApplication.clipboard().setText(details))
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.finished.connect(lambda _=0, b=box: self.boxes.remove(b) if b in self.boxes else None)
+        self.boxes.append(box)
+        box.open()
+
+
+def install_exception_hook() -> tuple[ExceptionReporter, Callable[[], None]]:
+    """Route sys.excepthook and threading.excepthook to an error dialog; returns the reporter and an undo."""
+    reporter = ExceptionReporter()
+    old_sys, old_threading = sys.excepthook, threading.excepthook
+
+    def sys_hook(exc_type, exc, tb) -> None:
+        reporter.handle(exc_type, exc, tb)
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        name = f" in thread {args.thread.name}" if args.thread is not None else ""
+        reporter.handle(args.exc_type, args.exc_value, args.exc_traceback, name)
+
+    sys.excepthook = sys_hook
+    threading.excepthook = thread_hook
+
+    def uninstall() -> None:
+        sys.excepthook, threading.excepthook = old_sys, old_threading
+
+    return reporter, uninstall
