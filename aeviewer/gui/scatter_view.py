@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 # Tableau's ten: distinct for the usual ten classes and readable on a projector.
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -92,6 +93,8 @@ class ScatterView(pg.PlotWidget):
             colour = pg.mkColor("#555") if label is None else label_colour(label, n_classes)
             colour.setAlpha(190)
             group = pg.ScatterPlotItem(size=size, pen=None, brush=pg.mkBrush(colour), hoverable=False)
+            # Cached as a device pixmap: a probe move repaints a small region by blitting, not every dot.
+            group.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.addItem(group)
             self._groups.append(group)
             self._group_indices.append(idx)
