@@ -1,13 +1,17 @@
-"""Start the Qt application and the explorer window."""
+"""Start the Qt application: a startup frame at once, the explorer as soon as torch has loaded."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 
 def run_gui(dataset: str = "digits", model: str | None = None) -> int:
     import pyqtgraph as pg
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
+
+    from aeviewer.gui.startup import Preloader, StartupFrame, report_startup, warm_up_in_background
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("aeviewer")
@@ -18,10 +22,29 @@ def run_gui(dataset: str = "digits", model: str | None = None) -> int:
 
     app.exception_reporter, _ = install_exception_hook()  # kept alive with the app
 
-    from aeviewer.gui.main_window import start_window
+    frame = StartupFrame()
+    frame.painted.connect(lambda: report_startup("painted"))
+    preloader = Preloader()
 
-    window = start_window(dataset)
-    if model:
-        window.load_model(model)
-    window.show()
-    return app.exec()
+    def open_explorer() -> None:
+        from aeviewer.gui.main_window import start_window
+
+        window = start_window(dataset)
+        if model:
+            window.load_model(model)
+        window.setGeometry(frame.geometry())
+        window.show()
+        frame.close()
+        app.main_window = window  # kept alive with the app
+        report_startup("ready")
+        warm_up_in_background()
+        if os.environ.get("AEVIEWER_STARTUP_REPORT") == "exit":
+            QTimer.singleShot(0, app.quit)
+
+    preloader.failed.connect(lambda tb: (print(tb, file=sys.stderr), app.exit(1)))
+    preloader.finished.connect(open_explorer)
+    frame.show()
+    preloader.start()
+    code = app.exec()
+    preloader.wait()
+    return code

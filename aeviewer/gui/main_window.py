@@ -26,7 +26,7 @@ from aeviewer.core.explore import AutoencoderSpace, PcaSpace, pca_error_at, samp
 from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import Autoencoder, build_model
 from aeviewer.core.recovery import DEFAULT_INTERVAL_S, RecoveryAutosaver, clear_recovery
-from aeviewer.core.train import Trainer
+from aeviewer.core.train import Trainer, resolve_device
 from aeviewer.gui.background import BackgroundTask
 from aeviewer.gui.loss_plot import LossPlot
 from aeviewer.gui.recovery_prompt import current_spec, offer_recovery
@@ -328,36 +328,34 @@ class MainWindow(QMainWindow):
                 self.show_error(f"Cannot build that model: {exc}")
                 return
         train = self.dataset.split(test=False)
-        trainer = Trainer(self.model, train.x, self.settings_panel.train_config())
+        config, model = self.settings_panel.train_config(), self.model
         autosaver = RecoveryAutosaver(self.dataset.name, current_spec(self), tuple(self.dataset.x.shape),
-                                      trainer.config, interval_s=self.autosave_interval_s,
+                                      config, interval_s=self.autosave_interval_s,
                                       folder=self.recovery_folder)
         self.training_notices = []
-        self.worker = TrainingWorker(trainer, self.shown.x, autosaver=autosaver)
+        self.worker = TrainingWorker(lambda: Trainer(model, train.x, config), self.shown.x, autosaver=autosaver)
         self.worker.progress.connect(self._on_progress)
         self.worker.snapshot.connect(self._show_model_snapshot)
         self.worker.failed.connect(self.show_error)
         self.worker.finished_training.connect(self._on_training_finished)
         self.settings_panel.set_training(True)
-        self.settings_panel.progress.setRange(0, trainer.config.epochs)
+        self.settings_panel.progress.setRange(0, config.epochs)
         self.settings_panel.progress.setValue(0)
-        self.settings_panel.status.setText(f"Starting on {trainer.device}…")
+        self.settings_panel.status.setText(f"Starting on {resolve_device(config.device)}…")
         self.worker.start()
 
     def toggle_pause(self) -> None:
         if not self.training:
             return
-        trainer = self.worker.trainer
         if self.settings_panel.pause_button.isChecked():
-            trainer.pause()
+            self.worker.pause()
             self.settings_panel.status.setText("Paused. Press Pause again (or Space) to go on.")
         else:
-            trainer.resume()
+            self.worker.resume()
 
     def cancel_training(self) -> None:
         if self.training:
-            self.worker.trainer.resume()  # a paused run must wake up to see the cancel
-            self.worker.cancel()
+            self.worker.cancel()  # also wakes a paused run
             self.settings_panel.status.setText("Cancelling…")
 
     def _on_progress(self, event) -> None:
@@ -378,7 +376,7 @@ class MainWindow(QMainWindow):
         if worker is not None:
             worker.wait()
         self.settings_panel.set_training(False)
-        done = len(worker.trainer.history) if worker is not None else 0
+        done = len(worker.trainer.history) if worker is not None and worker.trainer is not None else 0
         if completed:
             text = f"Finished after {done} epoch(s). Space trains on."
         else:  # the trainer restored the last completed epoch: offer to keep it
@@ -501,11 +499,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802
         """Stop training cleanly: cancel between steps and wait for the worker thread to end."""
         if self.worker is not None:
-            self.worker.trainer.resume()
             self.worker.cancel()
             self.worker.wait(10_000)
             trainer, saver = self.worker.trainer, self.worker.autosaver
-            if saver is not None and trainer.completed_epochs:  # keep the work for the next start to offer
+            # Keep the work for the next start to offer.
+            if saver is not None and trainer is not None and trainer.completed_epochs:
                 saver.maybe_save(trainer.model, trainer.history, force=True)
         else:
             clear_recovery(self.recovery_folder)

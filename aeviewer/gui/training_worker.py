@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import copy
+import threading
 import time
 import traceback
+from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QThread, Signal
@@ -17,7 +19,11 @@ from aeviewer.core.train import Trainer
 
 
 class TrainingWorker(QThread):
-    """A QThread around `Trainer.run()`.
+    """A QThread around `Trainer.run()`; the Trainer itself is built in the thread too.
+
+    Building a Trainer creates its first optimizer, which on a fresh process imports torch's compiler
+    stack (about 2 s): done here, the window stays responsive. Pause, resume and cancel may arrive
+    before the Trainer exists; they are applied as soon as it does.
 
     The GUI never touches the model being trained: every `snapshot_interval` seconds (and at the
     end) the worker emits an eval-mode copy with its codes of the shown samples, so drag-to-decode
@@ -29,21 +35,49 @@ class TrainingWorker(QThread):
     failed = Signal(str)
     finished_training = Signal(bool)  # True: all epochs ran; False: cancelled or failed
 
-    def __init__(self, trainer: Trainer, shown_x: np.ndarray, snapshot_interval: float = 0.25,
+    def __init__(self, make_trainer: Callable[[], Trainer], shown_x: np.ndarray, snapshot_interval: float = 0.25,
                  autosaver: RecoveryAutosaver | None = None) -> None:
         super().__init__()
-        self.trainer = trainer
+        self.make_trainer = make_trainer
+        self.trainer: Trainer | None = None
+        self._lock = threading.Lock()
+        self._paused = self._cancelled = False
         self.shown_x = shown_x
         self.snapshot_interval = snapshot_interval
         self.autosaver = autosaver  # recovery checkpoints at epoch ends, in this thread (weights match history)
 
+    def pause(self) -> None:
+        self._control(paused=True)
+
+    def resume(self) -> None:
+        self._control(paused=False)
+
     def cancel(self) -> None:
-        self.trainer.cancel()
+        self._control(cancelled=True)
+
+    def _control(self, paused: bool | None = None, cancelled: bool = False) -> None:
+        with self._lock:
+            self._paused = self._paused if paused is None else paused
+            self._cancelled = self._cancelled or cancelled
+            if self.trainer is not None:
+                self._apply(self.trainer)
+
+    def _apply(self, trainer: Trainer) -> None:
+        if self._cancelled:
+            trainer.cancel()  # also wakes a paused run
+        elif self._paused:
+            trainer.pause()
+        else:
+            trainer.resume()
 
     def run(self) -> None:  # runs in the worker thread
         threads.use_for_bulk_work()
         completed = False
         try:
+            trainer = self.make_trainer()
+            with self._lock:
+                self.trainer = trainer
+                self._apply(trainer)
             last = 0.0
             for event in self.trainer.run():
                 if event.epoch_done and self.autosaver is not None:
@@ -59,7 +93,8 @@ class TrainingWorker(QThread):
         except Exception:  # never swallowed: the window shows the traceback
             self.failed.emit("Training failed unexpectedly:\n" + traceback.format_exc())
         try:
-            self._emit_snapshot()
+            if self.trainer is not None:
+                self._emit_snapshot()
         except Exception:
             self.failed.emit("Could not encode the data after training:\n" + traceback.format_exc())
         self.finished_training.emit(completed)

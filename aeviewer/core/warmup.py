@@ -1,0 +1,21 @@
+"""Pay torch's and scikit-learn's one-time costs before the user needs them.
+
+Importing torch and building the first fused Adam (which pulls in torch's compiler stack) take seconds;
+done on the GUI thread they would block the first paint and the first press of Train.
+"""
+
+from __future__ import annotations
+
+
+def warm_up() -> None:
+    """Import the heavy modules and run one tiny training step; safe to call from any thread."""
+    import torch
+
+    import aeviewer.core.checkpoint  # noqa: F401
+    import aeviewer.core.explore  # noqa: F401  (imports scikit-learn's PCA)
+    from aeviewer.core.models import ModelConfig, build_model
+    from aeviewer.core.train import make_adam
+
+    model = build_model(ModelConfig(input_shape=(4,), latent_dim=2, hidden=(4,)), seed=0)
+    optimizers = {name: make_adam(params, 1e-3) for name, params in model.optimizer_groups().items()}
+    model.train_step(torch.rand(2, 4), optimizers)
