@@ -266,7 +266,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 0
     if args.what == "png":
         renderer = export.ScatterRenderer(space.points, shown.y, (args.size, args.size), scene.ranges(), theme,
-                                          title=space.projection.label)
+                                          title=space.projection.label, class_names=shown.class_names)
         written = export.save_png(out, renderer.render(scene.probe()))
     elif args.what == "grid":
         samples, _ = export.manifold_grid(space.decode_at, scene.ranges(), n=max(2, args.grid))
@@ -289,7 +289,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise AeviewerError(str(exc)) from exc
         renderer = export.ScatterRenderer(space.points, shown.y, (args.size, args.size), scene.ranges(), theme,
-                                          title=path.name)
+                                          title=path.name, class_names=shown.class_names)
         bar = ProgressBar(len(positions), f"writing {out.name}")
         try:
             written = export.write_animation(out, export.path_frames(positions, space.decode_at, shown.sample_shape,

@@ -59,6 +59,7 @@ def _atomic_bytes_writer(path: Path, write: Callable[[Path], None]) -> Path:
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        _as_new_file(tmp)
         os.replace(tmp, path)
     except OSError as exc:
         raise ExportError(f"{path}: could not write: {exc.strerror or exc}") from exc
@@ -66,6 +67,13 @@ def _atomic_bytes_writer(path: Path, write: Callable[[Path], None]) -> Path:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
     return path
+
+
+def _as_new_file(path: Path) -> None:
+    """Give a temp file (created 0600) the permissions a plainly created file would have."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 # -- Embedding Projector ------------------------------------------------------------------------------
@@ -204,7 +212,7 @@ class ScatterRenderer:
 
     def __init__(self, points: np.ndarray, labels: np.ndarray | None, size: tuple[int, int] = (480, 480),
                  ranges: tuple[tuple[float, float], tuple[float, float]] | None = None, theme: str = "light",
-                 marker: float | None = None, title: str = "") -> None:
+                 marker: float | None = None, title: str = "", class_names: tuple[str, ...] = ()) -> None:
         if theme not in THEME_COLOURS:
             raise ExportError(f"unknown theme {theme!r} (use one of {', '.join(THEME_COLOURS)})")
         self.theme = theme
@@ -230,8 +238,26 @@ class ScatterRenderer:
             colour = (85, 85, 85) if labels is None else class_colour(int(lab), n_classes)
             draw.ellipse([px - r, py - r, px + r, py + r], fill=colour)
         if title:
-            draw.text((8, 6), title, fill=self.colours["foreground"], font=_font(int(14 * scale)))
+            draw.text((8, 6), _plain(title), fill=self.colours["foreground"], font=_font(int(14 * scale)))
+        if labels is not None and class_names:
+            self._legend(draw, sorted(set(labs.tolist())), class_names, n_classes, scale)
         draw.rectangle([0, 0, w - 1, h - 1], outline=self.colours["foreground"])
+
+    def _legend(self, draw: ImageDraw.ImageDraw, present: list[int], class_names: tuple[str, ...], n_classes: int,
+                scale: float) -> None:
+        """Class colours and names down the right edge, on a translucent-looking panel."""
+        font = _font(int(11 * scale))
+        line = int(14 * scale)
+        names = [_plain(class_names[c] if c < len(class_names) else str(c)) for c in present]
+        width = int(max(draw.textlength(n, font=font) for n in names) + 22 * scale)
+        x0, y0 = self.size[0] - width - 4, 4
+        draw.rectangle([x0, y0, x0 + width, y0 + line * len(names) + 6], fill=self.colours["background"],
+                       outline=self.colours["grid"])
+        for k, (c, name) in enumerate(zip(present, names, strict=True)):
+            cy = y0 + 4 + k * line + line / 2
+            r = 4 * scale
+            draw.ellipse([x0 + 6, cy - r, x0 + 6 + 2 * r, cy + r], fill=class_colour(c, n_classes))
+            draw.text((x0 + 10 + 2 * r, cy - line / 2 + 1), name, fill=self.colours["foreground"], font=font)
 
     def to_pixels(self, xy: np.ndarray) -> np.ndarray:
         """Plane coordinates → pixel coordinates (y up)."""
@@ -253,6 +279,11 @@ class ScatterRenderer:
             draw.line([(px - 1.6 * s, py), (px + 1.6 * s, py)], fill=self.colours["probe"], width=width)
             draw.line([(px, py - 1.6 * s), (px, py + 1.6 * s)], fill=self.colours["probe"], width=width)
         return np.asarray(img)
+
+
+def _plain(text: str) -> str:
+    """Subscript digits as plain ones: Pillow's built-in font has no glyphs for them."""
+    return str(text).translate(str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789"))
 
 
 def _font(size: int) -> ImageFont.ImageFont:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.export import (
     ExportError,
+    _as_new_file,
     manifold_grid,
     reconstruction_strip,
     sample_images,
@@ -43,6 +44,7 @@ def _staged(path: Path, write) -> Path:
         write(tmp)
         if not Path(tmp).stat().st_size:
             raise ExportError(f"{path}: nothing was written")
+        _as_new_file(Path(tmp))
         os.replace(tmp, path)
     except OSError as exc:
         raise ExportError(f"{path}: could not write: {exc.strerror or exc}") from exc

@@ -142,6 +142,10 @@ class MainWindow(QMainWindow):
         dock.setWidget(self.recordings)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        settings_dock = self.findChild(QDockWidget, "settings")
+        if settings_dock is not None:
+            self.resizeDocks([settings_dock, dock], [640, 200], Qt.Orientation.Vertical)
+            self.resizeDocks([settings_dock], [max(330, settings_dock.sizeHint().width())], Qt.Orientation.Horizontal)
         self._action(self.view_menu, "&Record probe path", lambda: self.recordings.set_recording(
             not self.recordings.record_button.isChecked()), QKeySequence("Ctrl+R"))
         self._action(self.view_menu, "&Tour class centres", self.recordings.tour, QKeySequence("Ctrl+T"))

@@ -36,10 +36,11 @@ TOUR_NAME = "class-centre tour"
 
 
 def export_path_animation(out: Path, positions: np.ndarray, model, projection, points, labels, sample_shape,
-                          ranges, theme: str, title: str, fps: float, progress=None, cancel=None) -> Path:
+                          ranges, theme: str, title: str, fps: float, class_names: tuple[str, ...] = (),
+                          progress=None, cancel=None) -> Path:
     """Runs off the GUI thread on its own copy of the model (the window keeps decoding with the original)."""
     decoder = PointDecoder(model, projection.latent_dim)
-    renderer = ScatterRenderer(points, labels, (480, 480), ranges, theme, title=title)
+    renderer = ScatterRenderer(points, labels, (480, 480), ranges, theme, title=title, class_names=class_names)
     frames = path_frames(positions, lambda xy: decoder(projection.from_plane(xy)), sample_shape, renderer)
     return write_animation(out, frames, len(positions), fps, progress=progress, cancel=cancel)
 
@@ -64,6 +65,7 @@ class RecordingPanel(QWidget):
         self.record_button.setCheckable(True)
         self.record_button.setToolTip("Toggle, then drag the probe in the latent view (Ctrl+R)")
         self.path_list = QListWidget()
+        self.path_list.setMaximumHeight(90)
         self.speed = QDoubleSpinBox()
         self.speed.setRange(0.1, 8.0)
         self.speed.setSingleStep(0.25)
@@ -80,7 +82,7 @@ class RecordingPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.record_button)
-        layout.addWidget(self.path_list, 1)
+        layout.addWidget(self.path_list)
         row = QHBoxLayout()
         row.addWidget(QLabel("Speed"))
         row.addWidget(self.speed)
@@ -93,6 +95,7 @@ class RecordingPanel(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.export_button)
         layout.addWidget(self.status)
+        layout.addStretch(1)
 
         self.timer = QTimer(self, interval=int(1000 / REPLAY_FPS))
         self.timer.timeout.connect(self.step)
@@ -274,7 +277,8 @@ class RecordingPanel(QWidget):
         ranges = tuple(tuple(float(v) for v in r) for r in w.ae_view.plotItem.vb.viewRange())
         task = BackgroundTask(export_path_animation, Path(out), positions, copy.deepcopy(w.model).eval(),
                               space.projection, space.points.copy(), None if w.shown.y is None else w.shown.y.copy(),
-                              w.shown.sample_shape, ranges, theme, path.name, fps, takes_progress=True)
+                              w.shown.sample_shape, ranges, theme, path.name, fps, w.shown.class_names,
+                              takes_progress=True)
         self.export_task = task
         if show_dialog:
             dialog = QProgressDialog(f"Writing {Path(out).name}…", "Cancel", 0, len(positions), w)

@@ -157,3 +157,13 @@ def test_exports_from_the_window(make_main_window, qtbot, tmp_path):
     assert frames.shape[1:] == (480, 960, 3)
     # held frames at a class centre are merged into one longer GIF frame; the moving ones all stay
     assert 0 < len(frames) <= tour.frame_count(10.0, 4.0)
+
+
+def test_window_geometry_and_theme_are_remembered_across_launches(make_main_window):
+    first = make_main_window()
+    first.presentation.set_theme("dark")
+    first.resize(1111, 777)
+    first.close()
+    second = make_main_window()
+    assert (second.width(), second.height()) == (1111, 777)
+    assert second.theme == "dark" and second.presentation.theme_actions["dark"].isChecked()
