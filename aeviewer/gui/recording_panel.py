@@ -290,8 +290,17 @@ class RecordingPanel(QWidget):
             self.export_dialog_box = dialog
             dialog.show()
         task.succeeded.connect(lambda p: w.statusBar().showMessage(f"Wrote {p}", 8000))
-        w._start_task(task)
+        task.failed.connect(lambda message: self._export_failed(task, message))
+        w._tasks.add(task)  # as MainWindow._start_task, but a cancel is not reported as an error
+        task.finished.connect(lambda: w._tasks.discard(task))
+        task.start()
         return task
+
+    def _export_failed(self, task: BackgroundTask, message: str) -> None:
+        if task.cancel_event.is_set():
+            self.window.statusBar().showMessage("Export cancelled; nothing was written.", 8000)
+        else:
+            self.window.show_error(message)
 
     def export_dialog(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export animation", "probe-path.gif",

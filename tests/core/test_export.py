@@ -123,3 +123,14 @@ def test_scatter_rendering_puts_the_probe_where_it_is(tmp_path):
     changed = np.argwhere(np.any(with_probe != without, axis=2))
     centre = changed.mean(axis=0)  # (row, col)
     assert abs(centre[0] - 25) < 3 and abs(centre[1] - 25) < 3
+
+
+def test_without_imageio_ffmpeg_mp4_says_what_to_install_and_gif_still_works(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "imageio_ffmpeg", None)  # as if it were not installed
+    positions = moving_path().resample(fps=10)
+    with pytest.raises(ExportError, match=r"needs imageio-ffmpeg .*GIF export works"):
+        write_animation(tmp_path / "a.mp4", path_frames(positions, decode, (64,)), len(positions))
+    assert list(tmp_path.iterdir()) == []
+    assert write_animation(tmp_path / "a.gif", path_frames(positions, decode, (64,)), len(positions)).exists()

@@ -162,8 +162,21 @@ def test_exports_from_the_window(make_main_window, qtbot, tmp_path):
 def test_window_geometry_and_theme_are_remembered_across_launches(make_main_window):
     first = make_main_window()
     first.presentation.set_theme("dark")
-    first.resize(1111, 777)
+    first.resize(640, 480)  # within the offscreen screen, which restoreGeometry clamps to
     first.close()
     second = make_main_window()
-    assert (second.width(), second.height()) == (1111, 777)
+    assert (second.width(), second.height()) == (640, 480)
     assert second.theme == "dark" and second.presentation.theme_actions["dark"].isChecked()
+
+
+def test_cancelling_an_animation_export_writes_nothing_and_is_not_an_error(make_main_window, qtbot, tmp_path):
+    w = make_main_window()
+    task = w.recordings.export_animation(tmp_path / "tour.mp4", fps=25)
+    from PySide6.QtWidgets import QPushButton
+
+    w.recordings.export_dialog_box.findChild(QPushButton).click()  # the progress dialog's Cancel button
+    with qtbot.waitSignal(task.finished, timeout=60_000):
+        pass
+    assert task.cancel_event.is_set()
+    assert list(tmp_path.glob("*.mp4")) == [] and not list(tmp_path.glob(".tour*"))
+    assert w.last_error is None and "cancelled" in w.statusBar().currentMessage()
