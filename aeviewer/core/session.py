@@ -56,6 +56,8 @@ def dataset_reference(dataset: Dataset) -> str:
 
     if dataset.name in BUILTIN_NAMES:
         return dataset.name
+    if dataset.source and Path(dataset.source).exists():
+        return str(Path(dataset.source).resolve())  # absolute: a session opens from any folder
     return dataset.source or dataset.name
 
 

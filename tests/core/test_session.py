@@ -131,3 +131,14 @@ def test_model_outputs_survive_exactly(tmp_path):
     z = torch.from_numpy(np.random.default_rng(0).standard_normal((5, 2)).astype(np.float32))
     with torch.inference_mode():
         assert torch.equal(back.model.decode(z), session.model.eval().decode(z))
+
+
+def test_dataset_reference_is_the_builtin_name_or_an_absolute_path(tmp_path, monkeypatch):
+    from aeviewer.core.dataset import Dataset
+    from aeviewer.core.session import dataset_reference
+
+    x = np.zeros((2, 4), dtype=np.float32)
+    assert dataset_reference(Dataset("digits", x, source="scikit-learn digits")) == "digits"
+    (tmp_path / "d.npy").write_bytes(b"")
+    monkeypatch.chdir(tmp_path)
+    assert dataset_reference(Dataset("d", x, source="d.npy")) == str(tmp_path.resolve() / "d.npy")

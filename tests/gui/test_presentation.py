@@ -180,3 +180,18 @@ def test_cancelling_an_animation_export_writes_nothing_and_is_not_an_error(make_
     assert task.cancel_event.is_set()
     assert list(tmp_path.glob("*.mp4")) == [] and not list(tmp_path.glob(".tour*"))
     assert w.last_error is None and "cancelled" in w.statusBar().currentMessage()
+
+
+def test_opening_a_session_for_another_dataset_loads_it_in_the_background(make_main_window, qtbot, tmp_path):
+    from aeviewer.core.dataset import Dataset
+
+    w = make_main_window()
+    w.ae_view.set_probe(np.array([0.5, 0.25]))
+    saved = w.sessions.save(tmp_path / "digits.aev")
+    rng = np.random.default_rng(0)
+    other = make_main_window(Dataset("noise", rng.random((60, 16)).astype(np.float32), source="noise"))
+    task = other.sessions.open(saved)
+    qtbot.waitUntil(lambda: other.dataset.name == "digits", timeout=30_000)
+    assert task is not True and other.last_error is None
+    assert np.allclose(other.ae_view.probe_position(), (0.5, 0.25))
+    assert str(saved) == (other.settings.value("recent") or [None])[0]  # and it is a recent file now
