@@ -80,6 +80,22 @@ def _build_parser() -> argparse.ArgumentParser:
     get.add_argument("name", choices=("mnist", "fashion-mnist", "cifar10"))
     get.add_argument("--mirror", help="base URL to download from instead of the standard mirror")
     data_sub.add_parser("list", help="show which datasets are present")
+
+    export = sub.add_parser("export", help="make figures, animations or Projector TSV headless")
+    source = export.add_mutually_exclusive_group(required=True)
+    source.add_argument("--session", help="a saved .aev session")
+    source.add_argument("--model", help="a model checkpoint (use with --data)")
+    export.add_argument("--data", default="digits", help="dataset for --model (default: digits)")
+    export.add_argument("--what", required=True, choices=("png", "grid", "strip", "gif", "mp4", "tsv"),
+                        help="png: latent scatter; grid: decodes over the view; strip: originals above "
+                             "reconstructions; gif/mp4: the probe along a path; tsv: Embedding Projector files")
+    export.add_argument("--out", required=True, help="output file (a folder for tsv)")
+    export.add_argument("--path", help="recorded path name for gif/mp4 (default: the first, else 'tour')")
+    export.add_argument("--fps", type=float, default=25.0)
+    export.add_argument("--speed", type=float, default=1.0, help="replay speed, 2 = twice as fast")
+    export.add_argument("--size", type=int, default=480, help="side of the scatter in pixels")
+    export.add_argument("--theme", choices=("light", "dark"), help="default: the session's theme")
+    export.add_argument("--grid", type=int, default=15, help="grid: decodes per side")
     return parser
 
 
@@ -240,10 +256,65 @@ def cmd_data(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """Headless exports from a session or a model + dataset; the same core code as the window's."""
+    import numpy as np
+
+    from aeviewer.core import export
+    from aeviewer.core.scene import Scene
+
+    scene = Scene.from_session(args.session) if args.session else Scene.from_files(args.model, args.data)
+    theme = args.theme or scene.session.theme
+    shown, space, out = scene.shown, scene.space, Path(args.out)
+    if args.size < 16:
+        raise AeviewerError(f"--size {args.size} is too small (at least 16 pixels)")
+    if args.what == "tsv":
+        vectors, metadata = export.write_projector_tsv(out, space.codes, shown.y, shown.class_names)
+        print(f"{vectors}\n{metadata}")
+        return 0
+    if args.what == "png":
+        renderer = export.ScatterRenderer(space.points, shown.y, (args.size, args.size), scene.ranges(), theme,
+                                          title=space.projection.label, class_names=shown.class_names)
+        written = export.save_png(out, renderer.render(scene.probe()))
+    elif args.what == "grid":
+        samples, _ = export.manifold_grid(space.decode_at, scene.ranges(), n=max(2, args.grid))
+        scale = max(1, 48 // max(export.display_shape(shown.sample_shape)[:2]))
+        written = export.save_png(out, export.tile(export.sample_images(samples, shown.sample_shape, scale),
+                                                   columns=max(2, args.grid)))
+    elif args.what == "strip":
+        n = min(12, len(shown))
+        idx = np.linspace(0, len(shown) - 1, n).astype(int)
+        written = export.save_png(out, export.reconstruction_strip(
+            shown.x[idx], space.reconstructions()[idx], shown.sample_shape))
+    else:
+        if args.what == "mp4" and out.suffix.lower() != ".mp4":
+            out = out.with_name(out.name + ".mp4")
+        elif args.what == "gif" and out.suffix.lower() != ".gif":
+            out = out.with_name(out.name + ".gif")
+        path = scene.path(args.path)
+        try:
+            positions = path.resample(args.fps, args.speed)
+        except ValueError as exc:
+            raise AeviewerError(str(exc)) from exc
+        renderer = export.ScatterRenderer(space.points, shown.y, (args.size, args.size), scene.ranges(), theme,
+                                          title=path.name, class_names=shown.class_names)
+        bar = ProgressBar(len(positions), f"writing {out.name}")
+        try:
+            written = export.write_animation(out, export.path_frames(positions, space.decode_at, shown.sample_shape,
+                                                                     renderer),
+                                             len(positions), args.fps, progress=lambda d, t: bar.update(d))
+        finally:
+            bar.close()
+        print(f"{written}: {len(positions)} frames of {path.name!r} at {args.fps:g} fps", file=sys.stderr)
+    print(written)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
-    commands = {"train": cmd_train, "encode": cmd_encode, "info": cmd_info, "data": cmd_data}
+    commands = {"train": cmd_train, "encode": cmd_encode, "info": cmd_info, "data": cmd_data,
+                "export": cmd_export}
     try:
         if args.command is None:
             from aeviewer.gui.app import run_gui

@@ -33,6 +33,7 @@ def atomic_write(files: dict[Path, bytes], error: Callable[[Path, str], Exceptio
             current = target
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
             staged[target] = Path(tmp)
+            os.chmod(tmp, _mode_for(target))  # mkstemp makes 0600; a save should look like any other file
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
                 f.flush()
@@ -47,6 +48,23 @@ def atomic_write(files: dict[Path, bytes], error: Callable[[Path, str], Exceptio
         for tmp in staged.values():
             with contextlib.suppress(OSError):
                 tmp.unlink(missing_ok=True)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()  # read once: os.umask can only be read by setting it
+
+
+def _mode_for(target: Path) -> int:
+    """The replaced file's permissions, or what a newly created file would get."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_UMASK
 
 
 def fsync_dir(folder: Path) -> None:

@@ -28,10 +28,14 @@ from aeviewer.core.models import Autoencoder, build_model
 from aeviewer.core.recovery import DEFAULT_INTERVAL_S, RecoveryAutosaver, clear_recovery
 from aeviewer.core.train import Trainer, resolve_device
 from aeviewer.gui.background import BackgroundTask
+from aeviewer.gui.export_actions import ExportActions
 from aeviewer.gui.loss_plot import LossPlot
+from aeviewer.gui.presentation import PresentationController
+from aeviewer.gui.recording_panel import RecordingPanel
 from aeviewer.gui.recovery_prompt import current_spec, offer_recovery
 from aeviewer.gui.samples_panel import SamplesPanel
 from aeviewer.gui.scatter_view import ScatterView
+from aeviewer.gui.session_actions import SessionActions
 from aeviewer.gui.settings_panel import SettingsPanel
 from aeviewer.gui.training_worker import TrainingWorker
 
@@ -87,6 +91,7 @@ class MainWindow(QMainWindow):
         # Coalesce probe moves: decode once per event-loop pass, always at the newest position.
         self._decode_timer = QTimer(self, singleShot=True, interval=0)
         self._decode_timer.timeout.connect(self._decode_pending)
+        self._build_presentation()
 
     # --- layout -----------------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -112,7 +117,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Drag the cross in either view to decode that point; click a dot to inspect it.")
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        self.file_menu = file_menu = self.menuBar().addMenu("&File")
         self.open_action = self._action(file_menu, "&Open dataset file…", self.open_dataset_dialog,
                                         QKeySequence.StandardKey.Open)
         self._action(file_menu, "Open dataset &folder…", self.open_folder_dialog)
@@ -133,8 +138,34 @@ class MainWindow(QMainWindow):
         self.train_action = self._action(train_menu, "&Train / pause", self.train_or_pause, space)
         self.cancel_action = self._action(train_menu, "&Cancel", self.cancel_training, esc)
 
-        view_menu = self.menuBar().addMenu("&View")
+        self.view_menu = view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "&Fit views to data", self._fit_views, QKeySequence("Ctrl+0"))
+
+    def _build_presentation(self) -> None:
+        """Recordings dock, presentation mode and themes, the Export menu, sessions (see their modules)."""
+        self.theme = "light"
+        self.recordings = RecordingPanel(self)
+        dock = QDockWidget("Recordings", self)
+        dock.setObjectName("recordings")
+        dock.setWidget(self.recordings)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, dock)
+        settings_dock = self.findChild(QDockWidget, "settings")
+        if settings_dock is not None:
+            self.resizeDocks([settings_dock, dock], [640, 200], Qt.Orientation.Vertical)
+            self.resizeDocks([settings_dock], [max(330, settings_dock.sizeHint().width())], Qt.Orientation.Horizontal)
+        self._action(self.view_menu, "&Record probe path", lambda: self.recordings.set_recording(
+            not self.recordings.record_button.isChecked()), QKeySequence("Ctrl+R"))
+        self._action(self.view_menu, "&Tour class centres", self.recordings.tour, QKeySequence("Ctrl+T"))
+        self.presentation = PresentationController(self)
+        self.presentation.add_to_menu(self.view_menu)
+        toolbar = self.addToolBar("Presentation")
+        toolbar.setObjectName("presentation-toolbar")
+        toolbar.addAction(self.presentation.toggle_action)
+        self.exports = ExportActions(self)
+        self.sessions = SessionActions(self)
+        self.sessions.add_to_menu(self.file_menu, self.recent_menu.menuAction())
+        self.sessions.restore_geometry()
 
     def _action(self, menu, text: str, slot, shortcut=None) -> QAction:
         action = QAction(text, self)
@@ -199,6 +230,8 @@ class MainWindow(QMainWindow):
         self.ae_view.follow_data()
         self.ae_view.set_probe(self.ae_space.points.mean(axis=0))
         self._update_comparison()
+        if hasattr(self, "presentation"):
+            self.presentation.restyle()
 
     def open_path(self, path: str | Path) -> None:
         """Open a dataset or, by its suffix, a model; the work runs off the GUI thread."""
@@ -206,7 +239,9 @@ class MainWindow(QMainWindow):
         if self.training:
             self.show_error(f"Not opening {path.name} while training runs: cancel training first (Esc).")
             return
-        if path.suffix.lower() in MODEL_SUFFIXES:
+        if path.suffix.lower() == ".aev":
+            self.sessions.open(path)
+        elif path.suffix.lower() in MODEL_SUFFIXES:
             self.load_model(path)
         else:
             self.load_dataset_async(str(path))
@@ -510,6 +545,7 @@ class MainWindow(QMainWindow):
         for task in list(self._tasks):
             task.cancel()
             task.wait(5_000)
+        self.sessions.remember_geometry()
         super().closeEvent(event)
 
 

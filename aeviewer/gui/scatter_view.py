@@ -109,6 +109,11 @@ class ScatterView(pg.PlotWidget):
     def _stop_following(self, *_: object) -> None:
         self._follow_data = False
 
+    def show_range(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> None:
+        """Show exactly these ranges (a restored session) and stop refitting on data updates."""
+        self._follow_data = False
+        self.plotItem.vb.setRange(xRange=x_range, yRange=y_range, padding=0)
+
     def follow_data(self) -> None:
         """Refit the view on each data update again (after the user panned or zoomed)."""
         self._follow_data = True
