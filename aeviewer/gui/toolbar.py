@@ -35,4 +35,5 @@ def build_toolbar(window: QMainWindow) -> QToolBar:
     add_existing("cancel", window.cancel_action, "Cancel training (Esc)")
     bar.addSeparator()
     bar.fit_action = add_new("fit-views", "Fit views", window._fit_views)
+    window.about_action.setIcon(toolbar_icon("about"))  # menu only: Help ▸ About
     return bar
