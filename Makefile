@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench clean package
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -22,5 +22,14 @@ test: $(STAMP)
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run_all
 
+# One-folder bundle in dist/aeviewer (PyInstaller, CPU torch); AEVIEWER_TORCH=cuda for the CUDA variant.
+AEVIEWER_TORCH ?= cpu
+package: $(STAMP)
+	$(BIN)/python -m pip install -q 'pyinstaller>=6.10'
+	AEVIEWER_TORCH=$(AEVIEWER_TORCH) $(BIN)/pyinstaller --noconfirm --clean --log-level WARN \
+		--distpath dist --workpath build/pyinstaller packaging/aeviewer.spec
+	QT_QPA_PLATFORM=offscreen dist/aeviewer/aeviewer --self-test
+	du -sh dist/aeviewer
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache

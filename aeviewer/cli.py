@@ -47,6 +47,8 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aeviewer {__version__}")
     parser.add_argument("--data", default="digits", help="dataset to open in the window (default: digits)")
     parser.add_argument("--model", help="model checkpoint to open in the window")
+    parser.add_argument("--self-test", action="store_true",
+                        help="train a tiny model, decode a point, render the window offscreen; exit 0 if all worked")
     sub = parser.add_subparsers(dest="command")
 
     train = sub.add_parser("train", help="train a model headless and save it")
@@ -310,12 +312,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_self_test(args: argparse.Namespace) -> int:
+    from aeviewer.gui.self_test import run_self_test
+
+    run_self_test()
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     commands = {"train": cmd_train, "encode": cmd_encode, "info": cmd_info, "data": cmd_data,
                 "export": cmd_export}
     try:
+        if args.self_test:
+            return cmd_self_test(args)
         if args.command is None:
             from aeviewer.gui.app import run_gui
 

@@ -16,6 +16,7 @@ def run_gui(dataset: str = "digits", model: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("aeviewer")
     app.setOrganizationName("aeviewer")
+    app.setDesktopFileName("io.github.aeviewer.aeviewer")  # Wayland matches the window to the .desktop file
     pg.setConfigOptions(antialias=True)
 
     from aeviewer.gui.error_hook import install_exception_hook

@@ -27,8 +27,11 @@ from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import Autoencoder, build_model
 from aeviewer.core.recovery import DEFAULT_INTERVAL_S, RecoveryAutosaver, clear_recovery
 from aeviewer.core.train import Trainer, resolve_device
+from aeviewer.gui.about_dialog import AboutDialog, ReadmeDialog
 from aeviewer.gui.background import BackgroundTask
 from aeviewer.gui.export_actions import ExportActions
+from aeviewer.gui.first_run_hint import FirstRunHint
+from aeviewer.gui.icons import app_icon
 from aeviewer.gui.loss_plot import LossPlot
 from aeviewer.gui.presentation import PresentationController
 from aeviewer.gui.recording_panel import RecordingPanel
@@ -37,6 +40,7 @@ from aeviewer.gui.samples_panel import SamplesPanel
 from aeviewer.gui.scatter_view import ScatterView
 from aeviewer.gui.session_actions import SessionActions
 from aeviewer.gui.settings_panel import SettingsPanel
+from aeviewer.gui.toolbar import build_toolbar
 from aeviewer.gui.training_worker import TrainingWorker
 
 MODEL_SUFFIXES = {".safetensors", ".pt", ".pth"}
@@ -86,6 +90,12 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._connect()
+        self.setWindowIcon(app_icon())
+        self.toolbar = build_toolbar(self)
+        self.addToolBar(self.toolbar)
+        self.first_run_hint = FirstRunHint.show_once(self.ae_view, self.settings)
+        if self.first_run_hint is not None:
+            self.ae_view.probe_released.connect(self.first_run_hint.dismiss)
 
         threads.use_for_interactive_work()
         # Coalesce probe moves: decode once per event-loop pass, always at the newest position.
@@ -140,6 +150,20 @@ class MainWindow(QMainWindow):
 
         self.view_menu = view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "&Fit views to data", self._fit_views, QKeySequence("Ctrl+0"))
+
+        help_menu = self.menuBar().addMenu("&Help")
+        self._action(help_menu, "&User guide (README)", self.show_readme, QKeySequence.StandardKey.HelpContents)
+        self.about_action = self._action(help_menu, "&About aeviewer", self.show_about)
+
+    def show_about(self) -> AboutDialog:
+        self.about_dialog = AboutDialog(self)
+        self.about_dialog.open()
+        return self.about_dialog
+
+    def show_readme(self) -> ReadmeDialog:
+        self.readme_dialog = ReadmeDialog(self)
+        self.readme_dialog.open()
+        return self.readme_dialog
 
     def _build_presentation(self) -> None:
         """Recordings dock, presentation mode and themes, the Export menu, sessions (see their modules)."""
