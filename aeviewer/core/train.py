@@ -12,7 +12,7 @@ import copy
 import math
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -144,6 +144,15 @@ class Trainer:
         self._running.set()
         self._snapshot: tuple[dict[str, Tensor], dict[str, Any]] | None = None
         self._good_epoch = 0
+        # Hooks for resumable runs and distributed training (core/run_folder.py, core/distributed.py);
+        # the defaults are one process starting at epoch 1.
+        self.rank, self.world_size = 0, 1
+        self.position: tuple[int, int] = (1, 0)  # (epoch, step within it) of the next step to run
+        self.generator_states: dict[str, Tensor | None] | None = None  # restore {"shuffle", "noise"} in run()
+        self.epoch_shuffle_state: Tensor | None = None  # shuffle state before this epoch's permutation
+        self.noise_generator: torch.Generator | None = None
+        self.reduce_terms: Callable[[Tensor], Tensor] | None = None  # average loss sums across ranks
+        self.before_step: Callable[[], None] | None = None  # e.g. agree on a stop request across ranks
 
     # -- control, callable from any thread ------------------------------------------------------------
 
@@ -171,7 +180,11 @@ class Trainer:
 
     @property
     def steps_per_epoch(self) -> int:
-        return math.ceil(len(self.x) / self.config.batch_size)
+        if self.world_size == 1:
+            return math.ceil(len(self.x) / self.config.batch_size)
+        n, global_batch = len(self.x), min(self.config.batch_size, len(self.x)) * self.world_size
+        steps = math.ceil(n / global_batch)
+        return steps - 1 if steps > 1 and 0 < n % global_batch < self.world_size else steps  # no empty shards
 
     # -- the loop -------------------------------------------------------------------------------------
 
@@ -180,50 +193,66 @@ class Trainer:
         cfg = self.config
         n = len(self.x)
         bs = min(cfg.batch_size, n)
+        rank, world = self.rank, self.world_size
         steps = self.steps_per_epoch
         shuffle = torch.Generator()
         if cfg.seed is not None:
             shuffle.manual_seed(cfg.seed)
             noise = torch.Generator(device=self._device)
-            noise.manual_seed(cfg.seed + 1)
-            self.model.noise_generator = noise
+            noise.manual_seed(cfg.seed + 1 + rank)  # each rank draws its own noise
+            self.model.noise_generator = self.noise_generator = noise
         else:
             shuffle.seed()  # a fresh Generator has a fixed default seed; None means "different every run"
+        if self.generator_states is not None:  # resuming: same permutation and noise as an uninterrupted run
+            shuffle.set_state(self.generator_states["shuffle"])
+            if self.noise_generator is not None and self.generator_states.get("noise") is not None:
+                self.noise_generator.set_state(self.generator_states["noise"])
         self.model.train()
         self._take_snapshot()
-        start_epoch = len(self.history)
-        step = 0
+        first_epoch, first_step = self.position
+        start_epoch = len(self.history) - (first_epoch - 1)
+        step = (first_epoch - 1) * steps + first_step
         names: list[str] = []
         try:
-            for epoch in range(1, cfg.epochs + 1):
+            for epoch in range(first_epoch, cfg.epochs + 1):
+                self.epoch_shuffle_state = shuffle.get_state()
                 perm = torch.randperm(n, generator=shuffle).to(self._device)
                 epoch_sum: Tensor | None = None
                 window_sum: Tensor | None = None
-                window_steps = window_samples = 0
+                window_steps = window_samples = epoch_steps = 0
                 t0 = time.perf_counter()
-                for i in range(steps):
+                for i in range(first_step if epoch == first_epoch else 0, steps):
+                    self.position = (epoch, i)
+                    if self.before_step is not None:
+                        self.before_step()
                     wait_start = time.perf_counter()
                     if not self._wait_if_paused():
                         return
                     t0 += time.perf_counter() - wait_start  # paused time doesn't count towards samples/s
-                    idx = perm[i * bs : (i + 1) * bs]
+                    idx = perm[i * bs * world : (i + 1) * bs * world]
+                    if world > 1:
+                        idx = torch.tensor_split(idx, world)[rank]  # this rank's shard of the global batch
                     terms = self.model.train_step(self.x.index_select(0, idx), self.optimizers)
                     names = names or list(terms)
                     values = torch.stack([terms[k] for k in names]).float()
                     epoch_sum = values if epoch_sum is None else epoch_sum + values
                     window_sum = values if window_sum is None else window_sum + values
                     window_steps += 1
+                    epoch_steps += 1
                     window_samples += len(idx)
                     step += 1
+                    self.position = (epoch, i + 1)
                     epoch_done = i == steps - 1
                     if not epoch_done and step % self.report_every:
                         continue
                     if epoch_done:
-                        means = self._means(names, epoch_sum, steps, epoch)
+                        means = self._means(names, epoch_sum, epoch_steps, epoch)
                         self._check_weights(epoch)
                         self.history.append(means)
                         self._good_epoch = start_epoch + epoch
                         self._take_snapshot()
+                        self.position = (epoch + 1, 0)
+                        self.epoch_shuffle_state = shuffle.get_state()
                     else:
                         means = self._means(names, window_sum, window_steps, epoch)
                     yield TrainProgress(
@@ -253,6 +282,8 @@ class Trainer:
 
     def _means(self, names: list[str], total: Tensor | None, count: int, epoch: int) -> dict[str, float]:
         """Sync once, turn sums into means, and roll back + raise if any term is not finite."""
+        if total is not None and self.reduce_terms is not None:
+            total = self.reduce_terms(total)
         values = (total / count).tolist() if total is not None else []
         means = dict(zip(names, values, strict=True))
         for name, value in means.items():
