@@ -47,6 +47,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aeviewer {__version__}")
     parser.add_argument("--data", default="digits", help="dataset to open in the window (default: digits)")
     parser.add_argument("--model", help="model checkpoint to open in the window")
+    parser.add_argument("--follow", metavar="DIR", help="follow a run folder (aeviewer train --run) as it trains")
     sub = parser.add_subparsers(dest="command")
 
     train = sub.add_parser("train", help="train a model headless and save it")
@@ -366,7 +367,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from aeviewer.gui.app import run_gui
 
-            return run_gui(args.data, args.model)
+            return run_gui(args.data, args.model, follow=args.follow)
         return commands[args.command](args)
     except AeviewerError as exc:
         print(f"aeviewer: error: {exc}", file=sys.stderr)

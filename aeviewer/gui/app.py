@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 
-def run_gui(dataset: str = "digits", model: str | None = None) -> int:
+def run_gui(dataset: str = "digits", model: str | None = None, follow: str | None = None) -> int:
     import pyqtgraph as pg
     from PySide6.QtWidgets import QApplication
 
@@ -19,5 +19,7 @@ def run_gui(dataset: str = "digits", model: str | None = None) -> int:
     window = start_window(dataset)
     if model:
         window.load_model(model)
+    if follow:
+        window.follow_run(follow)
     window.show()
     return app.exec()
