@@ -213,6 +213,10 @@ def _train_run(args: argparse.Namespace, context) -> int:
     trainer = Trainer(model, train.x, train_config)
     if resume is not None:
         run_folder.apply_resume_state(trainer, resume)
+        before = int(saved.get("world_size") or 1)
+        if before != world and trainer.position[1]:  # same samples consumed, counted in the new global batches
+            trainer.position = (trainer.position[0], trainer.position[1] * before // world)
+            say(f"note: the run used {before} process(es), now {world}: the effective batch changes with it")
     agreement = distributed.make_data_parallel(trainer, context) if context is not None else None
     writer = None
     if main_rank:

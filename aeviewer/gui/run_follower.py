@@ -186,21 +186,23 @@ class RunFollower(QObject):
         window._show_model_snapshot(loaded.model, codes)
         if self.checkpoints_shown == 0:
             window.ae_view.follow_data()
+            window.ae_view.set_probe(window.ae_space.points.mean(axis=0))
         window._update_comparison()
         self.checkpoints_shown += 1
         self.epoch = len(window.history)
         self._show_cue()
 
     def _show_cue(self) -> None:
-        view = self.window.ae_view
-        label = view.plotItem.titleLabel.text
         self.cue_visible = True
-        view.setTitle(f"{label} — epoch {self.epoch} <span style='color:#d62728'>● new checkpoint</span>")
+        self.window.ae_view.setTitle(f"{self._title()} <span style='color:#d62728'>● new checkpoint</span>")
         self.window.statusBar().showMessage(f"New checkpoint from {self.folder.name}: epoch {self.epoch}", CUE_MS)
         self._cue_timer.start()
 
     def _clear_cue(self) -> None:
         self.cue_visible = False
+        self.window.ae_view.setTitle(self._title())
+
+    def _title(self) -> str:
         space = self.window.ae_space
-        if space is not None:
-            self.window.ae_view.setTitle(f"Autoencoder latent space — {space.projection.label} — epoch {self.epoch}")
+        plane = f" — {space.projection.label}" if space is not None else ""
+        return f"Followed run, epoch {self.epoch}{plane}"
