@@ -182,7 +182,8 @@ def _train_run(args: argparse.Namespace, context) -> int:
         resume = run_folder.load_resume_state(folder)
         data_spec, model, config = saved["data"], resume.checkpoint.model, resume.checkpoint.config
         every = args.checkpoint_every or int(saved.get("checkpoint_every") or 5)
-        train_config = TrainConfig.from_dict({**saved["train"], **({"epochs": args.epochs} if args.epochs else {})})
+        train_config = TrainConfig.from_dict({**saved["train"], "device": args.device,  # this machine's, not the old
+                                              **({"epochs": args.epochs} if args.epochs else {})})
         dataset = load_dataset(data_spec)
         if tuple(dataset.sample_shape) != tuple(config.input_shape):
             raise AeviewerError(f"{folder}: the run trained on {tuple(config.input_shape)} samples but {data_spec} "
@@ -191,6 +192,9 @@ def _train_run(args: argparse.Namespace, context) -> int:
         folder = Path(args.run) if args.run else Path(f"run-{Path(args.data).stem}-{args.kind}")
         if run_folder.checkpoint_path(folder, run_folder.LAST_NAME).exists():
             raise AeviewerError(f"{folder} already holds a run: continue it with --resume {folder}, or pick a new DIR")
+        stale_log = folder / run_folder.METRICS_NAME
+        if main_rank and stale_log.exists():  # a run that stopped before its first save: start the log afresh
+            stale_log.unlink()
         data_spec = args.data
         dataset = load_dataset(data_spec)
         try:

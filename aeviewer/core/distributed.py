@@ -113,19 +113,25 @@ class GradientAveragingOptimizer:
 class StopAgreement:
     """A stop request (SIGTERM on any rank) becomes a cancel on every rank at the same step.
 
-    Ranks must leave the loop together or the next all-reduce would wait forever, so each step starts with a
-    one-number all-reduce (MAX) of the local request; its cost is negligible next to the gradient all-reduce.
+    Ranks must leave the loop together or the next all-reduce would wait forever, so every `check_every` steps
+    (the same steps on every rank) they all-reduce (MAX) a one-number flag. Not every step: reading the flag
+    back waits for the GPU, and the trainer otherwise never stalls the GPU between reports.
     """
 
-    def __init__(self, trainer: Trainer, device: str) -> None:
+    def __init__(self, trainer: Trainer, device: str, check_every: int = 10) -> None:
         self.trainer = trainer
         self.requested = False
+        self.check_every = max(1, check_every)
+        self._calls = 0
         self._flag = torch.zeros(1, device=device)
 
     def request(self) -> None:
         self.requested = True
 
     def __call__(self) -> None:
+        self._calls += 1
+        if self._calls % self.check_every:
+            return
         self._flag.fill_(1.0 if self.requested else 0.0)
         dist.all_reduce(self._flag, op=dist.ReduceOp.MAX)
         if self._flag.item() > 0:
