@@ -144,6 +144,10 @@ def make_data_parallel(trainer: Trainer, context: DistributedContext) -> StopAgr
     if len(trainer.x) < context.world_size:
         raise TrainingError(f"{len(trainer.x)} samples cannot be split over {context.world_size} ranks")
     trainer.rank, trainer.world_size = context.rank, context.world_size
+    if trainer.config.seed is None:  # every rank must draw the same permutation: take rank 0's random seed
+        seed = torch.tensor([int.from_bytes(os.urandom(4), "little") >> 1], dtype=torch.int64, device=context.device)
+        dist.broadcast(seed, src=0)
+        trainer.config.seed = int(seed.item())
     broadcast_parameters(trainer.model)
     trainer.optimizers = {name: GradientAveragingOptimizer(opt, context.world_size)  # type: ignore[misc]
                           for name, opt in trainer.optimizers.items()}

@@ -80,7 +80,8 @@ class RunPoller(QThread):
                         seen = signature
                         with self._lock:
                             x = self._shown_x
-                        codes = encode_array(loaded.model, x) if x is not None and len(x) else None
+                        fits = x is not None and len(x) and tuple(x.shape[1:]) == tuple(loaded.config.input_shape)
+                        codes = encode_array(loaded.model, x) if fits else None  # else the window's data differs
                         self.checkpoint.emit(loaded, (x, codes))
             except Exception:  # never swallowed, never fatal: tell the user once and keep following
                 self.failed.emit("Following the run failed:\n" + traceback.format_exc())

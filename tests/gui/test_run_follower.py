@@ -105,3 +105,24 @@ def test_following_a_run_updates_loss_curve_and_latent_view(make_main_window, qt
     assert run.error is None
     window.close()
     assert not follower.poller.isRunning()
+
+
+def test_following_a_run_on_another_dataset_opens_that_dataset(make_main_window, qtbot, tmp_path):
+    rng = np.random.default_rng(0)
+    data = tmp_path / "blobs.npz"
+    np.savez(data, x=rng.random((120, 5), dtype=np.float32), y=rng.integers(0, 3, 120))
+    config = ModelConfig(kind="ae", input_shape=(5,), latent_dim=2, hidden=[8])
+    train_config = TrainConfig(epochs=2, batch_size=32, device="cpu")
+    trainer = Trainer(build_model(config, seed=0), load_dataset(str(data)).split(test=False).x, train_config)
+    writer = RunWriter(tmp_path / "run", dataset_name="blobs")
+    writer.write_config({"data": str(data), "model": config.to_dict(), "train": train_config.to_dict()})
+    for event in trainer.run():
+        writer.log(event)
+    writer.save(trainer, train_config, numbered=False)
+
+    window = make_main_window("digits")  # 8×8 digits open; the run trains on 5-value rows
+    window.follow_run(tmp_path / "run")
+    qtbot.waitUntil(lambda: window.follower.checkpoints_shown == 1, timeout=WAIT_MS)
+    assert window.dataset.sample_shape == (5,) and window.last_error is None
+    assert len(window.ae_view.points()) == len(window.shown)
+    assert window.loss_plot.point_count() == len(trainer.history)  # the log's lines survive the dataset switch
