@@ -155,7 +155,17 @@ class RunFollower(QObject):
             self.pending = None
             self._on_checkpoint(loaded, (None, None))
 
+    def _training_here(self) -> bool:
+        """Training started in this window: its own curve and model win, so following ends."""
+        if self.window.training:
+            self.stop()
+            self.window.statusBar().showMessage(f"Stopped following {self.folder}: training runs in this window.")
+            return True
+        return False
+
     def _on_metrics(self, records: list[dict]) -> None:
+        if self._training_here():
+            return
         # A run resumed from an earlier save repeats steps already logged (identically on CPU): keep the first.
         fresh = [r for r in records if r["step"] > self.max_step and isinstance(r.get("losses"), dict)]
         if not fresh:
@@ -170,6 +180,8 @@ class RunFollower(QObject):
             f"{last.get('samples_per_s', 0):,.0f} samples/s on {last.get('world_size', 1)}× {last.get('device', '?')}")
 
     def _on_checkpoint(self, loaded: LoadedCheckpoint, encoded: tuple) -> None:
+        if self._training_here():
+            return
         window = self.window
         if window.dataset is None or tuple(window.dataset.sample_shape) != tuple(loaded.config.input_shape):
             self.pending = (loaded, encoded)  # shown once the run's dataset is open
