@@ -31,6 +31,7 @@ def epoch_losses(folder: Path) -> list[dict[str, float]]:
     return [r["losses"] for r in records if r["epoch_done"]]
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_torchrun_two_ranks_match_one_process_with_the_same_effective_batch(tmp_path):
     rng = np.random.default_rng(0)

@@ -125,6 +125,7 @@ def test_resume_of_a_folder_without_a_run_says_so(tmp_path, capsys):
     assert "config.json" in err and "run folder" in err
 
 
+@pytest.mark.slow
 def test_sigterm_mid_epoch_saves_a_loadable_last_and_exits_cleanly(tmp_path):
     data = write_npz(tmp_path / "big.npz", n=40_000, d=32)
     run = tmp_path / "run"
