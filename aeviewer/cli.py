@@ -49,6 +49,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", help="model checkpoint to open in the window")
     parser.add_argument("--self-test", action="store_true",
                         help="train a tiny model, decode a point, render the window offscreen; exit 0 if all worked")
+    parser.add_argument("--follow", metavar="DIR", help="follow a run folder (aeviewer train --run) as it trains")
     sub = parser.add_subparsers(dest="command")
 
     train = sub.add_parser("train", help="train a model headless and save it")
@@ -60,12 +61,17 @@ def _build_parser() -> argparse.ArgumentParser:
     train.add_argument("--loss", choices=("mse", "bce"), default="mse")
     train.add_argument("--beta", type=float, default=1.0, help="VAE KL weight")
     train.add_argument("--l1", type=float, default=1e-3, help="sparse: L1 weight on the code")
-    train.add_argument("--epochs", type=int, default=20)
+    train.add_argument("--epochs", type=int, default=None, help="epochs in all (default 20; with --resume: as before)")
     train.add_argument("--batch-size", type=int, default=None)
     train.add_argument("--lr", type=float, default=None)
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--device", default="auto", help="auto, cpu or cuda")
     train.add_argument("--out", help="where to write the model (default: DATA-KIND-LATENTd.safetensors here)")
+    train.add_argument("--run", "--run-dir", dest="run", metavar="DIR",
+                       help="write a run folder: config, metrics log, checkpoints, `last` (--run-dir under torchrun)")
+    train.add_argument("--resume", metavar="DIR", help="continue the run in DIR from its `last` checkpoint")
+    train.add_argument("--checkpoint-every", type=int, default=None, metavar="N",
+                       help="with --run: keep a numbered checkpoint every N epochs (default 5; --resume: as before)")
 
     encode = sub.add_parser("encode", help="write a dataset's latent codes as .npy")
     encode.add_argument("--model", required=True, help="checkpoint (.safetensors, or .pt with its .json)")
@@ -104,6 +110,11 @@ def _build_parser() -> argparse.ArgumentParser:
 def cmd_train(args: argparse.Namespace) -> int:
     import numpy as np
 
+    from aeviewer.core.distributed import launched_by_torchrun
+
+    if args.run or args.resume or launched_by_torchrun():
+        return cmd_train_run(args)
+
     from aeviewer.core.checkpoint import save_checkpoint
     from aeviewer.core.loaders import load_dataset
     from aeviewer.core.models import ModelConfig, build_model, preset
@@ -121,7 +132,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         model = build_model(config)
     except ValueError as exc:
         raise AeviewerError(f"cannot build that model for {dataset.name}: {exc}") from exc
-    train_config = TrainConfig(epochs=args.epochs, batch_size=args.batch_size or defaults.batch_size,
+    train_config = TrainConfig(epochs=args.epochs or 20, batch_size=args.batch_size or defaults.batch_size,
                                lr=args.lr or defaults.lr, seed=args.seed, device=args.device)
     train = dataset.split(test=False)
     trainer = Trainer(model, train.x, train_config)
@@ -164,6 +175,131 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(out)
     return 130 if interrupted else 0
 
+
+def cmd_train_run(args: argparse.Namespace) -> int:
+    """Train into a run folder (`--run`/`--resume`), possibly as one rank of a torchrun job."""
+    from aeviewer.core import distributed
+
+    context = distributed.init_distributed(args.device) if distributed.launched_by_torchrun() else None
+    try:
+        return _train_run(args, context)
+    finally:
+        distributed.shutdown_distributed()
+
+
+def _train_run(args: argparse.Namespace, context) -> int:
+    import signal
+
+    from aeviewer.core import distributed, run_folder
+    from aeviewer.core.checkpoint import save_checkpoint
+    from aeviewer.core.loaders import load_dataset
+    from aeviewer.core.models import ModelConfig, build_model, preset
+    from aeviewer.core.train import TrainConfig, Trainer
+
+    main_rank = context is None or context.is_main
+    say = (lambda text: print(text, file=sys.stderr)) if main_rank else (lambda text: None)
+    if args.run and args.resume:
+        raise AeviewerError("give either --run DIR (a new run) or --resume DIR (continue one), not both")
+    resume = None
+    every = args.checkpoint_every or 5
+    if args.resume:
+        folder = Path(args.resume)
+        saved = run_folder.read_config(folder)
+        resume = run_folder.load_resume_state(folder)
+        data_spec, model, config = saved["data"], resume.checkpoint.model, resume.checkpoint.config
+        every = args.checkpoint_every or int(saved.get("checkpoint_every") or 5)
+        train_config = TrainConfig.from_dict({**saved["train"], "device": args.device,  # this machine's, not the old
+                                              **({"epochs": args.epochs} if args.epochs else {})})
+        dataset = load_dataset(data_spec)
+        if tuple(dataset.sample_shape) != tuple(config.input_shape):
+            raise AeviewerError(f"{folder}: the run trained on {tuple(config.input_shape)} samples but {data_spec} "
+                                f"now has {tuple(dataset.sample_shape)}")
+    else:
+        folder = Path(args.run) if args.run else Path(f"run-{Path(args.data).stem}-{args.kind}")
+        if run_folder.checkpoint_path(folder, run_folder.LAST_NAME).exists():
+            raise AeviewerError(f"{folder} already holds a run: continue it with --resume {folder}, or pick a new DIR")
+        stale_log = folder / run_folder.METRICS_NAME
+        if main_rank and stale_log.exists():  # a run that stopped before its first save: start the log afresh
+            stale_log.unlink()
+        data_spec = args.data
+        dataset = load_dataset(data_spec)
+        try:
+            if args.preset:
+                config = preset(args.preset, dataset.sample_shape)
+                defaults = TrainConfig.for_preset(args.preset)
+            else:
+                config = ModelConfig(kind=args.kind, backbone=args.backbone, input_shape=dataset.sample_shape,
+                                     latent_dim=args.latent, loss=args.loss, beta=args.beta, l1=args.l1)
+                defaults = TrainConfig()
+            model = build_model(config, seed=args.seed)
+        except ValueError as exc:
+            raise AeviewerError(f"cannot build that model for {dataset.name}: {exc}") from exc
+        train_config = TrainConfig(epochs=args.epochs or 20, batch_size=args.batch_size or defaults.batch_size,
+                                   lr=args.lr or defaults.lr, seed=args.seed, device=args.device)
+    if context is not None:
+        train_config.device = context.device
+    world = context.world_size if context is not None else 1
+    train = dataset.split(test=False)
+    trainer = Trainer(model, train.x, train_config)
+    trainer.restore_on_cancel = False  # a stop saves the exact mid-epoch state, to resume bit for bit
+    if resume is not None:
+        run_folder.apply_resume_state(trainer, resume)
+        before = int(saved.get("world_size") or 1)
+        if before != world and trainer.position[1]:  # same samples consumed, counted in the new global batches
+            trainer.position = (trainer.position[0], trainer.position[1] * before // world)
+            say(f"note: the run used {before} process(es), now {world}: the effective batch changes with it")
+    agreement = distributed.make_data_parallel(trainer, context) if context is not None else None
+    writer = None
+    if main_rank:
+        writer = run_folder.RunWriter(folder, dataset_name=dataset.name, dataset_shape=tuple(dataset.x.shape),
+                                      checkpoint_every=max(1, every), world_size=world)
+        writer.write_config({"data": data_spec, "model": config.to_dict(), "train": train_config.to_dict(),
+                             "world_size": world, "batch_size_per_rank": train_config.batch_size,
+                             "effective_batch_size": train_config.batch_size * world, "checkpoint_every": every,
+                             "backend": context.backend if context is not None else None})
+    epoch, step = trainer.position
+    start = f"resuming at epoch {epoch} step {step}" if resume is not None else "starting"
+    say(f"{start}: {config.kind}/{config.backbone} (latent {config.latent_dim}) on {dataset.name}, "
+        f"{len(train):,} samples, {train_config.epochs} epochs on {world} process(es) ({trainer.device}"
+        f"{', ' + context.backend if context is not None else ''}); effective batch {world}×{train_config.batch_size}"
+        f" = {world * train_config.batch_size}, learning rate {train_config.lr:g}; run folder {folder}")
+
+    stop_signal: list[int] = []
+
+    def stop(signum, _frame) -> None:
+        stop_signal.append(signum)
+        if agreement is not None:
+            agreement.request()
+        else:
+            trainer.cancel()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        for event in trainer.run():
+            if writer is None:
+                continue
+            writer.log(event)
+            if event.epoch_done:
+                terms = "  ".join(f"{k} {v:.5g}" for k, v in event.losses.items())
+                say(f"epoch {event.epoch:3d}/{event.epochs}  {terms}  {event.samples_per_s * world:,.0f} samples/s")
+                writer.save(trainer, train_config, numbered=event.epoch % writer.checkpoint_every == 0)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if trainer.cancelled or stop_signal:
+        if writer is not None:
+            last = writer.save(trainer, train_config, numbered=False)
+            epoch, step = trainer.position
+            say(f"stopped at epoch {epoch} step {step}; saved {last}. Continue with: aeviewer train --resume {folder}")
+        return 128 + (stop_signal[0] if stop_signal else signal.SIGTERM)
+    if writer is not None:
+        last = run_folder.checkpoint_path(folder, run_folder.LAST_NAME)
+        if args.out:
+            last = save_checkpoint(args.out, trainer.model, dataset_name=dataset.name,
+                                   dataset_shape=tuple(dataset.x.shape), history=trainer.history,
+                                   train_config=train_config)
+        print(last)
+    return 0
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
@@ -330,7 +466,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from aeviewer.gui.app import run_gui
 
-            return run_gui(args.data, args.model)
+            return run_gui(args.data, args.model, follow=args.follow)
         return commands[args.command](args)
     except AeviewerError as exc:
         print(f"aeviewer: error: {exc}", file=sys.stderr)

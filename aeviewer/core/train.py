@@ -12,7 +12,7 @@ import copy
 import math
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -160,6 +160,18 @@ class Trainer:
         self.notices: list[str] = []
         self._pending_notice = ""
         self.fell_back_to_cpu = False
+        # Hooks for resumable runs and distributed training (core/run_folder.py, core/distributed.py);
+        # the defaults are one process starting at epoch 1.
+        self.rank, self.world_size = 0, 1
+        self.position: tuple[int, int] = (1, 0)  # (epoch, step within it) of the next step to run
+        self.generator_states: dict[str, Tensor | None] | None = None  # restore {"shuffle", "noise"} in run()
+        self.epoch_shuffle_state: Tensor | None = None  # shuffle state before this epoch's permutation
+        self.noise_generator: torch.Generator | None = None
+        self.reduce_terms: Callable[[Tensor], Tensor] | None = None  # average loss sums across ranks
+        self.before_step: Callable[[], None] | None = None  # e.g. agree on a stop request across ranks
+        # A cancel returns the model to the last completed epoch (so it matches `history`); a run folder that
+        # saves the exact mid-epoch position for a resume turns this off.
+        self.restore_on_cancel = True
 
     # -- control, callable from any thread ------------------------------------------------------------
 
@@ -187,7 +199,11 @@ class Trainer:
 
     @property
     def steps_per_epoch(self) -> int:
-        return math.ceil(len(self.x) / self.batch_size)
+        if self.world_size == 1:
+            return math.ceil(len(self.x) / self.batch_size)
+        n, global_batch = len(self.x), min(self.batch_size, len(self.x)) * self.world_size
+        steps = math.ceil(n / global_batch)
+        return steps - 1 if steps > 1 and 0 < n % global_batch < self.world_size else steps  # no empty shards
 
     @property
     def completed_epochs(self) -> int:
@@ -210,24 +226,33 @@ class Trainer:
             self._seed_noise()
         else:
             shuffle.seed()  # a fresh Generator has a fixed default seed; None means "different every run"
+        if self.generator_states is not None:  # resuming: same permutation and noise as an uninterrupted run
+            shuffle.set_state(self.generator_states["shuffle"])
+            if self.noise_generator is not None and self.generator_states.get("noise") is not None:
+                self.noise_generator.set_state(self.generator_states["noise"])
         self.model.train()
         self._take_snapshot()
-        start_epoch = len(self.history)
-        step = 0
+        first_epoch, first_step = self.position
+        start_epoch = len(self.history) - (first_epoch - 1)
+        step = (first_epoch - 1) * self.steps_per_epoch + first_step
         try:
-            epoch = 1
+            epoch = first_epoch
             while epoch <= cfg.epochs:
                 bs = min(self.batch_size, n)
                 steps = self.steps_per_epoch
                 try:
-                    yield from self._epoch(epoch, start_epoch, shuffle, bs, steps, step)
+                    yield from self._epoch(epoch, start_epoch, shuffle, bs, steps, step,
+                                           first_step if epoch == first_epoch else 0)
                 except RuntimeError as exc:
                     if not is_out_of_memory(exc):
                         raise
                     self._recover_from_oom(bs)
+                    first_epoch, first_step = epoch, 0
+                    self.position = (epoch, 0)
                     continue  # the same epoch again, from its start
                 if self.cancelled or self._epoch_cancelled:
-                    self._restore_snapshot()
+                    if self.restore_on_cancel:
+                        self._restore_snapshot()
                     return
                 step = self._step
                 epoch += 1
@@ -236,43 +261,56 @@ class Trainer:
             self.model.eval()
 
     def _epoch(self, epoch: int, start_epoch: int, shuffle: torch.Generator, bs: int, steps: int,
-               step: int) -> Iterator[TrainProgress]:
-        """One epoch; leaves `_step` at the global step count and `_epoch_cancelled` set if it stopped early."""
+               step: int, first_step: int = 0) -> Iterator[TrainProgress]:
+        """One epoch from `first_step` (a resume may start mid-epoch); leaves `_step` at the global step
+        count and `_epoch_cancelled` set if it stopped early. Each rank trains on its shard of every
+        global batch of `bs × world_size` samples."""
         cfg = self.config
         n = len(self.x)
+        rank, world = self.rank, self.world_size
         self._epoch_cancelled = False
         self._step = step
         names: list[str] = []
+        self.epoch_shuffle_state = shuffle.get_state()
         perm = torch.randperm(n, generator=shuffle).to(self._device)
         epoch_sum: Tensor | None = None
         window_sum: Tensor | None = None
-        window_steps = window_samples = 0
+        window_steps = window_samples = epoch_steps = 0
         t0 = time.perf_counter()
-        for i in range(steps):
+        for i in range(first_step, steps):
+            self.position = (epoch, i)
+            if self.before_step is not None:
+                self.before_step()
             wait_start = time.perf_counter()
             if not self._wait_if_paused():
                 self._epoch_cancelled = True
                 return
             t0 += time.perf_counter() - wait_start  # paused time doesn't count towards samples/s
-            idx = perm[i * bs : (i + 1) * bs]
+            idx = perm[i * bs * world : (i + 1) * bs * world]
+            if world > 1:
+                idx = torch.tensor_split(idx, world)[rank]  # this rank's shard of the global batch
             terms = self.model.train_step(self.x.index_select(0, idx), self.optimizers)
             names = names or list(terms)
             values = torch.stack([terms[k] for k in names]).float()
             epoch_sum = values if epoch_sum is None else epoch_sum + values
             window_sum = values if window_sum is None else window_sum + values
             window_steps += 1
+            epoch_steps += 1
             window_samples += len(idx)
             step += 1
             self._step = step
+            self.position = (epoch, i + 1)
             epoch_done = i == steps - 1
             if not epoch_done and step % self.report_every:
                 continue
             if epoch_done:
-                means = self._means(names, epoch_sum, steps, epoch)
+                means = self._means(names, epoch_sum, epoch_steps, epoch)
                 self._check_weights(epoch)
                 self.history.append(means)
                 self._good_epoch = start_epoch + epoch
                 self._take_snapshot()
+                self.position = (epoch + 1, 0)
+                self.epoch_shuffle_state = shuffle.get_state()
             else:
                 means = self._means(names, window_sum, window_steps, epoch)
             notice, self._pending_notice = self._pending_notice, ""
@@ -296,8 +334,8 @@ class Trainer:
     def _seed_noise(self) -> None:
         if self.config.seed is not None:
             noise = torch.Generator(device=self._device)
-            noise.manual_seed(self.config.seed + 1)
-            self.model.noise_generator = noise
+            noise.manual_seed(self.config.seed + 1 + self.rank)  # each rank draws its own noise
+            self.model.noise_generator = self.noise_generator = noise
 
     def _on_accelerator(self) -> bool:
         return self._device.type != "cpu"
@@ -339,6 +377,8 @@ class Trainer:
 
     def _means(self, names: list[str], total: Tensor | None, count: int, epoch: int) -> dict[str, float]:
         """Sync once, turn sums into means, and roll back + raise if any term is not finite."""
+        if total is not None and self.reduce_terms is not None:
+            total = self.reduce_terms(total)
         values = (total / count).tolist() if total is not None else []
         means = dict(zip(names, values, strict=True))
         for name, value in means.items():

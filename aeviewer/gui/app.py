@@ -6,7 +6,7 @@ import os
 import sys
 
 
-def run_gui(dataset: str = "digits", model: str | None = None) -> int:
+def run_gui(dataset: str = "digits", model: str | None = None, follow: str | None = None) -> int:
     import pyqtgraph as pg
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -33,6 +33,8 @@ def run_gui(dataset: str = "digits", model: str | None = None) -> int:
         window = start_window(dataset)
         if model:
             window.load_model(model)
+        if follow:
+            window.follow_run(follow)
         window.setGeometry(frame.geometry())
         window.show()
         frame.close()

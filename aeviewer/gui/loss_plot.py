@@ -33,6 +33,24 @@ class LossPlot(pg.PlotWidget):
             self._values[name].append(value)
             self._curves[name].setData(self._steps[name], self._values[name])
 
+    def add_many(self, points) -> None:
+        """Append many (step, losses) pairs and redraw once (a followed run's log can hold thousands)."""
+        touched = set()
+        for step, losses in points:
+            for name, value in losses.items():
+                if value is None or not np.isfinite(value) or value <= 0:
+                    continue
+                if name not in self._curves:
+                    colour = "#111" if name == "total" else PALETTE[len(self._curves) % len(PALETTE)]
+                    self._curves[name] = self.plot([], [], pen=pg.mkPen(colour, width=2 if name == "total" else 1.5),
+                                                   name=name)
+                    self._steps[name], self._values[name] = [], []
+                self._steps[name].append(step)
+                self._values[name].append(value)
+                touched.add(name)
+        for name in touched:
+            self._curves[name].setData(self._steps[name], self._values[name])
+
     def point_count(self, name: str = "total") -> int:
         return len(self._values.get(name, []))
 

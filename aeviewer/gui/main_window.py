@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         self.recovery_folder: Path | None = None  # None: core.recovery's default in the user data dir
         self.autosave_interval_s = DEFAULT_INTERVAL_S
         self.training_notices: list[str] = []  # e.g. out-of-memory fallbacks, shown in the status
+        self.follower = None  # a RunFollower while following a run folder
 
         self.settings_panel = SettingsPanel()
         self.ae_view = ScatterView("Autoencoder latent space")
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "&Load model…", self.load_model_dialog, QKeySequence("Ctrl+L"))
         self.save_action = self._action(file_menu, "&Save model…", self.save_model_dialog,
                                         QKeySequence.StandardKey.Save)
+        self._action(file_menu, "F&ollow run…", self.follow_run_dialog)
         self.recent_menu = file_menu.addMenu("&Recent files")
         self._refresh_recent_menu()
         file_menu.addSeparator()
@@ -368,6 +370,23 @@ class MainWindow(QMainWindow):
         if path:
             self.save_model(path if path.endswith(".safetensors") else path + ".safetensors")
 
+    def follow_run_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Follow a run folder (written by aeviewer train --run)")
+        if path:
+            self.follow_run(path)
+
+    def follow_run(self, folder: str | Path) -> None:
+        """Show a run folder's loss curve and latest checkpoint as another process writes them."""
+        from aeviewer.gui.run_follower import RunFollower
+
+        if self.training:
+            self.show_error(f"Not following {folder} while training runs here: cancel training first (Esc).")
+            return
+        if self.follower is not None:
+            self.follower.stop()
+        self.follower = RunFollower(self, folder)
+        self.follower.start()
+
     # --- training ----------------------------------------------------------------------------------
     def train_or_pause(self) -> None:
         if self.training:
@@ -570,6 +589,8 @@ class MainWindow(QMainWindow):
             task.cancel()
             task.wait(5_000)
         self.sessions.remember_geometry()
+        if self.follower is not None:
+            self.follower.stop()
         super().closeEvent(event)
 
 
