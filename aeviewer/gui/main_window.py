@@ -103,6 +103,8 @@ class MainWindow(QMainWindow):
         self._decode_timer = QTimer(self, singleShot=True, interval=0)
         self._decode_timer.timeout.connect(self._decode_pending)
         self._build_presentation()
+        self.menuBar().removeAction(self.help_menu.menuAction())  # Help stays the last menu
+        self.menuBar().addAction(self.help_menu.menuAction())
 
     # --- layout -----------------------------------------------------------------------------------
     def _build_layout(self) -> None:
@@ -153,7 +155,7 @@ class MainWindow(QMainWindow):
         self.view_menu = view_menu = self.menuBar().addMenu("&View")
         self._action(view_menu, "&Fit views to data", self._fit_views, QKeySequence("Ctrl+0"))
 
-        help_menu = self.menuBar().addMenu("&Help")
+        self.help_menu = help_menu = self.menuBar().addMenu("&Help")
         self._action(help_menu, "&User guide (README)", self.show_readme, QKeySequence.StandardKey.HelpContents)
         self.about_action = self._action(help_menu, "&About aeviewer", self.show_about)
 

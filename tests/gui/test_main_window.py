@@ -220,3 +220,9 @@ def test_opening_a_dataset_switches_both_views(make_main_window, qtbot, tmp_path
     assert len(w.ae_view.points()) == len(w.shown)
     assert w.model.config.input_shape == (1, 6, 6)
     assert str(path) in w.settings.value("recent")
+
+
+def test_help_is_the_last_menu(make_main_window):
+    w = make_main_window()
+    titles = [a.text().replace("&", "") for a in w.menuBar().actions()]
+    assert titles[0] == "File" and titles[-1] == "Help" and "Export" in titles
