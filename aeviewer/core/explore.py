@@ -17,6 +17,16 @@ from aeviewer.core.inference import encode_array, reconstruct_array
 from aeviewer.core.pca import PcaBaseline
 from aeviewer.core.projection import PlaneProjection
 
+MAX_SHOWN = 10_000  # points in the scatters: enough to see the structure, cheap to redraw
+
+
+def shown_samples(dataset: Dataset, limit: int = MAX_SHOWN) -> Dataset:
+    """The held-out samples the views show, a seeded subset when there are too many to plot."""
+    shown = dataset.split(test=True)
+    if len(shown) > limit:
+        shown = shown.subset(np.sort(np.random.default_rng(0).choice(len(shown), limit, replace=False)))
+    return shown
+
 
 class ExplorableSpace(Protocol):
     """A 2-D picture of a dataset that can be decoded at any point of its plane."""

@@ -9,20 +9,10 @@ import numpy as np
 
 from aeviewer.core.dataset import Dataset
 from aeviewer.core.errors import AeviewerError, CheckpointError
-from aeviewer.core.explore import AutoencoderSpace
+from aeviewer.core.explore import AutoencoderSpace, shown_samples
 from aeviewer.core.export import fit_ranges
 from aeviewer.core.recording import ProbePath, class_centre_tour
 from aeviewer.core.session import Session, dataset_reference, load_session
-
-MAX_SHOWN = 10_000  # as the window: the held-out part, a seeded subset when larger
-
-
-def shown_samples(dataset: Dataset, limit: int = MAX_SHOWN) -> Dataset:
-    """The held-out samples the views show, a seeded subset when there are too many to plot."""
-    shown = dataset.split(test=True)
-    if len(shown) > limit:
-        shown = shown.subset(np.sort(np.random.default_rng(0).choice(len(shown), limit, replace=False)))
-    return shown
 
 
 @dataclass

@@ -22,7 +22,7 @@ from aeviewer.core.checkpoint import load_checkpoint, save_checkpoint
 from aeviewer.core.dataset import Dataset
 from aeviewer.core.download import fetch_dataset
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.explore import AutoencoderSpace, PcaSpace, pca_error_at, sample_error
+from aeviewer.core.explore import AutoencoderSpace, PcaSpace, pca_error_at, sample_error, shown_samples
 from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import Autoencoder, build_model
 from aeviewer.core.recovery import DEFAULT_INTERVAL_S, RecoveryAutosaver, clear_recovery
@@ -44,16 +44,7 @@ from aeviewer.gui.toolbar import build_toolbar
 from aeviewer.gui.training_worker import TrainingWorker
 
 MODEL_SUFFIXES = {".safetensors", ".pt", ".pth"}
-MAX_SHOWN = 10_000  # points in the scatters: enough to see the structure, cheap to redraw
 DOWNLOADABLE = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST", "cifar10": "CIFAR-10"}
-
-
-def shown_part(dataset: Dataset, limit: int = MAX_SHOWN) -> Dataset:
-    """The held-out samples the views show, a seeded subset when there are too many to plot."""
-    shown = dataset.split(test=True)
-    if len(shown) > limit:
-        shown = shown.subset(np.sort(np.random.default_rng(0).choice(len(shown), limit, replace=False)))
-    return shown
 
 
 class MainWindow(QMainWindow):
@@ -226,7 +217,7 @@ class MainWindow(QMainWindow):
     def set_dataset(self, dataset: Dataset) -> None:
         """Show a dataset with a fresh model for it (from the panel's settings)."""
         self.dataset = dataset
-        self.shown = shown_part(dataset)
+        self.shown = shown_samples(dataset)
         self.selected = None
         self._pca_errors.clear()
         self.samples.clear_selection()
