@@ -97,7 +97,10 @@ class AutoencoderSpace:
         return self._recon
 
     def reconstruction(self, index: int) -> np.ndarray:
-        return self.reconstructions()[index]
+        """One sample's reconstruction; computed alone unless all are cached (snapshots arrive 4× a second)."""
+        if self._recon is not None:
+            return self._recon[index]
+        return reconstruct_array(self.model, self.data.x[index : index + 1])[0]
 
     def errors(self) -> np.ndarray:
         """Per-sample mean squared error of the reconstruction."""

@@ -79,3 +79,11 @@ def test_pixels_for_images_vectors_and_colour():
     px = to_pixels(rgb, (3, 2, 2))
     assert px.shape == (2, 2, 3) and px[0, 0].tolist() == [255, 0, 0]
     assert to_pixels(np.array([-1.0, 0.5, 2.0, 0.0]), (4,)).ravel().tolist() == [0, 128, 255, 0]
+
+
+def test_one_reconstruction_matches_the_batch_of_all():
+    data = small_dataset()
+    space = AutoencoderSpace.build(build_model(ModelConfig(input_shape=(1, 6, 6), latent_dim=2), seed=0), data)
+    single = space.reconstruction(5)  # computed alone: nothing cached yet
+    np.testing.assert_allclose(single, space.reconstructions()[5], atol=1e-6)
+    assert single.shape == (1, 6, 6)
