@@ -1,0 +1,89 @@
+"""Interpolation paths, attribute vectors, code sampling and the manifold grid."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aeviewer.core.generation import CodeSampler
+from aeviewer.core.interpolation import attribute_vector, interpolate, slerp
+from aeviewer.core.manifold import grid_points, manifold_grid
+
+
+def test_linear_path_is_evenly_spaced_with_exact_ends():
+    a, b = np.array([0.0, 1.0, 2.0]), np.array([4.0, -1.0, 2.0])
+    path = interpolate(a, b, 5)
+    np.testing.assert_array_equal(path[0], a)
+    np.testing.assert_array_equal(path[-1], b)
+    np.testing.assert_allclose(np.diff(path, axis=0), np.tile((b - a) / 4, (4, 1)), rtol=1e-6)
+
+
+def test_slerp_has_exact_ends_and_keeps_the_norm_between_equal_norm_ends():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=16)
+    b = rng.normal(size=16)
+    b *= np.linalg.norm(a) / np.linalg.norm(b)
+    path = interpolate(a, b, 9, kind="slerp")
+    np.testing.assert_allclose(path[0], a, rtol=1e-6)
+    np.testing.assert_allclose(path[-1], b, rtol=1e-6)
+    np.testing.assert_allclose(np.linalg.norm(path, axis=1), np.linalg.norm(a), rtol=1e-5)
+    # A straight line between the same ends dips towards the origin.
+    assert np.linalg.norm(interpolate(a, b, 9)[4]) < 0.95 * np.linalg.norm(a)
+
+
+def test_slerp_of_parallel_vectors_is_the_straight_line():
+    a = np.array([1.0, 2.0])
+    np.testing.assert_allclose(slerp(a, 3 * a, np.array([0.5]))[0], 2 * a)
+
+
+def test_interpolate_rejects_nonsense():
+    with pytest.raises(ValueError):
+        interpolate(np.zeros(2), np.ones(2), 1)
+    with pytest.raises(ValueError):
+        interpolate(np.zeros(2), np.ones(2), 4, kind="bezier")
+
+
+def test_attribute_vector_is_the_difference_of_class_means():
+    codes = np.array([[0.0, 0.0], [2.0, 0.0], [10.0, 4.0], [12.0, 6.0]])
+    labels = np.array([0, 0, 1, 1])
+    np.testing.assert_allclose(attribute_vector(codes, labels, towards=1, away_from=0), [10.0, 5.0])
+    with pytest.raises(ValueError, match="label 7"):
+        attribute_vector(codes, labels, 7, 0)
+
+
+def test_prior_samples_are_standard_normal():
+    samples = CodeSampler.for_model("vae", np.zeros((3, 4))).sample(20_000, seed=0)
+    assert samples.shape == (20_000, 4)
+    np.testing.assert_allclose(samples.mean(axis=0), 0, atol=0.05)
+    np.testing.assert_allclose(samples.std(axis=0), 1, atol=0.05)
+
+
+def test_plain_autoencoder_samples_follow_its_codes():
+    rng = np.random.default_rng(1)
+    codes = rng.normal(loc=[5.0, -3.0], scale=[2.0, 0.5], size=(5000, 2))
+    sampler = CodeSampler.for_model("ae", codes)
+    assert "fitted" in sampler.source
+    samples = sampler.sample(20_000, seed=2)
+    np.testing.assert_allclose(samples.mean(axis=0), [5.0, -3.0], atol=0.1)
+    np.testing.assert_allclose(samples.std(axis=0), [2.0, 0.5], rtol=0.05)
+    # The density is highest at the mean.
+    dens = sampler.log_density(np.array([[5.0, -3.0], [9.0, -3.0]]))
+    assert dens[0] > dens[1]
+
+
+def test_grid_points_tile_the_region_top_row_first():
+    pts = grid_points((0.0, 4.0), (0.0, 2.0), 4)
+    assert pts.shape == (16, 2)
+    np.testing.assert_allclose(pts[0], [0.5, 1.75])
+    np.testing.assert_allclose(pts[-1], [3.5, 0.25])
+
+
+def test_manifold_grid_mosaic_has_one_tile_per_grid_point():
+    shape = (1, 3, 2)
+    # The "decoder" paints each tile with its x coordinate so tiles can be told apart.
+    decode = lambda codes: np.repeat(codes[:, :1], 6, axis=1).reshape(len(codes), *shape)  # noqa: E731
+    img = manifold_grid(decode, lambda xy: xy, (0.0, 1.0), (0.0, 1.0), 5, shape)
+    assert img.shape == (5 * 3, 5 * 2, 1)
+    tiles = img[::3, ::2, 0]
+    assert tiles.shape == (5, 5)
+    assert np.all(np.diff(tiles.astype(int), axis=1) > 0)  # x grows left to right in every row
