@@ -20,13 +20,19 @@ def grid_points(x_range: tuple[float, float], y_range: tuple[float, float], n: i
     return np.stack([gx.ravel(), gy.ravel()], axis=1)
 
 
-def mosaic(samples: np.ndarray, n: int, sample_shape: tuple[int, ...]) -> np.ndarray:
-    """n*n samples (row-major, top row first) → one (n·H)×(n·W)×C uint8 image."""
+def mosaic(samples: np.ndarray, n: int, sample_shape: tuple[int, ...], cols: int | None = None,
+           gap: int = 0) -> np.ndarray:
+    """Samples laid out row-major (top row first) in n rows of `cols` (default n) → one uint8 H×W×C image.
+
+    `gap` pixels of white between tiles (0 for the manifold grid, whose tiles meet like the plane does).
+    """
+    cols = n if cols is None else cols
     h, w, c = display_shape(sample_shape)
-    out = np.zeros((n * h, n * w, c), dtype=np.uint8)
-    for i, sample in enumerate(samples[: n * n]):
-        r, col = divmod(i, n)
-        out[r * h : (r + 1) * h, col * w : (col + 1) * w] = to_pixels(sample, sample_shape)
+    out = np.full((n * (h + gap) - gap, cols * (w + gap) - gap, c), 255 if gap else 0, dtype=np.uint8)
+    for i, sample in enumerate(samples[: n * cols]):
+        r, col = divmod(i, cols)
+        top, left = r * (h + gap), col * (w + gap)
+        out[top : top + h, left : left + w] = to_pixels(sample, sample_shape)
     return out
 
 

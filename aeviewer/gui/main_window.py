@@ -26,6 +26,7 @@ from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import Autoencoder, build_model
 from aeviewer.core.train import Trainer
 from aeviewer.gui.background import BackgroundTask
+from aeviewer.gui.explore_dock import ExploreDock
 from aeviewer.gui.loss_plot import LossPlot
 from aeviewer.gui.samples_panel import SamplesPanel
 from aeviewer.gui.scatter_view import ScatterView
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._connect()
+        self.explore = ExploreDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.explore)
 
         # Coalesce probe moves: decode once per event-loop pass, always at the newest position.
         self._decode_timer = QTimer(self, singleShot=True, interval=0)
@@ -377,6 +380,7 @@ class MainWindow(QMainWindow):
         self._queue_decode("ae", self.ae_view.probe_position())
         if self.selected is not None:
             self._show_selection()
+        self.explore.space_changed()
 
     def _queue_decode(self, which: str, xy: np.ndarray) -> None:
         self._pending[which] = np.asarray(xy, dtype=np.float64)

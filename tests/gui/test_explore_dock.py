@@ -1,0 +1,137 @@
+"""The Explore dock driven as a user drives it: projections, traversal, interpolation, grid, generation."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from PySide6.QtCore import QPointF
+
+from aeviewer.core.images import to_pixels
+from aeviewer.core.models import ModelConfig, build_model
+from tests.gui import mouse
+
+
+def wide_model(window, latent_dim: int = 8, kind: str = "ae"):
+    config = ModelConfig(input_shape=window.shown.sample_shape, latent_dim=latent_dim, hidden=(32,), kind=kind)
+    window.set_model(build_model(config, seed=0), history=[])
+
+
+def decoded(window, code) -> np.ndarray:
+    with torch.inference_mode():
+        out = window.model.decode(torch.as_tensor(np.asarray(code, np.float32)).view(1, -1))[0].numpy()
+    return to_pixels(out, window.shown.sample_shape)
+
+
+def test_switch_to_tsne_and_drag_decodes_through_its_inverse(make_main_window, qtbot):
+    w = make_main_window()  # digits: 359 held-out points, quick for t-SNE
+    wide_model(w)
+    dock = w.explore
+    pca_points = w.ae_space.points.copy()
+    dock.projection.method.setCurrentIndex(dock.projection.method.findData("tsne"))
+    qtbot.waitUntil(lambda: w.ae_space.projection.method == "tsne" and dock.task is None, timeout=90_000)
+    assert not np.allclose(w.ae_space.points, pca_points)
+    assert "t-SNE" in w.ae_view.plotItem.titleLabel.text
+    assert "IDW" in dock.projection.mapping.text()
+
+    view = w.ae_view
+    # Drag the probe onto a data point: the decode there is that sample's own code, decoded.
+    target = 17
+    w.decode_now()
+    before = w.samples.ae_probe.shown.copy()
+    qtbot.wait(20)
+    mouse.drag(view, mouse.to_pixels(view, view.probe_position()), mouse.to_pixels(view, w.ae_space.points[target]))
+    qtbot.waitUntil(lambda: not w._pending, timeout=5000)
+    code = w.ae_space.code_at(view.probe_position())
+    assert np.array_equal(w.samples.ae_probe.shown, decoded(w, code))
+    assert not np.array_equal(w.samples.ae_probe.shown, before)
+    # Released within a pixel or so of the point: the inverse gives (nearly) the stored code.
+    assert np.linalg.norm(code - w.ae_space.codes[target]) < 0.5 * np.linalg.norm(w.ae_space.codes.std(axis=0))
+    assert "neighbour spacing" in dock.projection.trust.text()
+
+    # Back to PCA: the exact map again.
+    dock.projection.method.setCurrentIndex(dock.projection.method.findData("pca"))
+    qtbot.waitUntil(lambda: w.ae_space.projection.method == "pca", timeout=10_000)
+    np.testing.assert_allclose(w.ae_space.points, pca_points, atol=1e-5)
+
+
+def test_moving_a_traversal_slider_moves_the_probe_and_changes_the_image(make_main_window, qtbot):
+    w = make_main_window()
+    wide_model(w)
+    dock = w.explore
+    assert len(dock.traversal.sliders) == 8
+    w.decode_now()
+    before_img = w.samples.ae_probe.shown.copy()
+    before_xy = w.ae_view.probe_position()
+    slider = dock.traversal.sliders[0]
+    slider.setValue(slider.maximum() if slider.value() < slider.maximum() // 2 else 0)
+    code = dock.traversal.code
+    assert np.array_equal(w.samples.ae_probe.shown, decoded(w, code))
+    assert not np.array_equal(w.samples.ae_probe.shown, before_img)
+    moved = w.ae_view.probe_position()
+    assert not np.allclose(moved, before_xy)
+    np.testing.assert_allclose(moved, w.ae_space.place(code)[0], atol=1e-4)
+    # Dragging the probe elsewhere puts its code back on the sliders.
+    w.ae_view.set_probe(w.ae_space.points[3])
+    np.testing.assert_allclose(dock.traversal.code, w.ae_space.code_at(w.ae_space.points[3]), atol=2e-2)
+
+
+def test_attribute_vector_moves_the_probe_towards_the_other_class(make_main_window):
+    w = make_main_window()
+    wide_model(w, latent_dim=4)
+    dock = w.explore
+    start = w.ae_space.code_at(w.ae_view.probe_position())
+    dock.traversal.towards.setCurrentIndex(1)
+    dock.traversal.away_from.setCurrentIndex(0)
+    dock.traversal.strength.setValue(100)
+    y, codes = w.shown.y, w.ae_space.codes
+    expected = start + (codes[y == 1].mean(axis=0) - codes[y == 0].mean(axis=0))
+    np.testing.assert_allclose(dock.traversal.code, expected, atol=1e-4)
+
+
+def test_manifold_grid_has_one_tile_per_grid_cell_and_follows_zoom(make_main_window, qtbot):
+    w = make_main_window()  # the default model has a 2-D code
+    dock = w.explore
+    dock.manifold.tiles.setValue(6)
+    dock.manifold.enabled.setChecked(True)
+    h, wd = 8, 8
+    assert dock.overlay.mosaic.shape == (6 * h, 6 * wd, 1)
+    before = dock.overlay.updates
+    (x0, x1), (y0, y1) = w.ae_view.plotItem.vb.viewRange()
+    w.ae_view.plotItem.vb.setRange(xRange=(x0, (x0 + x1) / 2), yRange=(y0, (y0 + y1) / 2), padding=0)
+    qtbot.waitUntil(lambda: dock.overlay.updates > before, timeout=5000)
+    rect = dock.overlay.image.mapRectToView(dock.overlay.image.boundingRect())
+    assert abs(rect.width() - ((x1 - x0) / 2)) < 1e-6 * max(1.0, abs(x1 - x0))
+    dock.manifold.tiles.setValue(4)
+    qtbot.waitUntil(lambda: dock.overlay.mosaic.shape == (4 * h, 4 * wd, 1), timeout=5000)
+
+
+def test_interpolating_between_two_clicked_samples_draws_a_path_and_plays(make_main_window, qtbot):
+    w = make_main_window()
+    wide_model(w, latent_dim=6)
+    dock = w.explore
+    for index in (4, 40):
+        w.ae_view.point_clicked.emit(index)
+    dock.interpolation.kind.setCurrentIndex(dock.interpolation.kind.findData("slerp"))
+    dock.interpolation.steps.setValue(7)
+    x, y = dock.path_item.getData()
+    assert len(x) == 7
+    np.testing.assert_allclose([x[0], y[0]], w.ae_space.points[4], atol=1e-4)
+    np.testing.assert_allclose([x[-1], y[-1]], w.ae_space.points[40], atol=1e-4)
+    assert dock.interpolation.strip.pixels.shape == (8, 7 * 9 - 1, 1)
+    dock.interpolation.play_button.setChecked(True)
+    start = w.ae_view.probe_position()
+    qtbot.waitUntil(lambda: not np.allclose(w.ae_view.probe_position(), start), timeout=5000)
+    dock.interpolation.play_button.setChecked(False)
+
+
+def test_generation_marks_where_samples_land(make_main_window):
+    w = make_main_window()
+    wide_model(w, latent_dim=4, kind="vae")
+    dock = w.explore
+    dock.generation.count.setValue(9)
+    dock.generation.sample_button.click()
+    assert len(dock.generated_item.data) == 9
+    assert dock.generation.gallery.pixels.shape == (3 * 9 - 1, 3 * 9 - 1, 1)
+    assert "prior" in dock.generation.source.text()
+    dock.generation.clear_button.click()
+    assert len(dock.generated_item.data) == 0
