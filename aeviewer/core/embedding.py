@@ -210,8 +210,7 @@ def tsne_embedding(codes: np.ndarray, k: int = 8, **kwargs) -> Embedding:
     """t-SNE picture; both directions by inverse-distance weighting of the k nearest neighbours."""
     points = tsne_points(codes, **kwargs)
     idw = IdwInverse(points, codes, k=k)
-    lib = "openTSNE" if has_module("openTSNE") else "scikit-learn"
-    return Embedding("tsne", points, np.asarray(codes), f"t-SNE of the {codes.shape[1]}-D codes ({lib})",
+    return Embedding("tsne", points, np.asarray(codes), f"t-SNE of {codes.shape[1]}-D codes",
                      f"interpolated (IDW of {idw.k} nearest points)", idw.to_plane, idw.from_plane)
 
 
@@ -238,7 +237,7 @@ def umap_embedding(codes: np.ndarray, *, seed: int = 0, n_neighbors: int = 15,
             return idw.from_plane(xy)
         return out if np.all(np.isfinite(out)) else idw.from_plane(xy)
 
-    return Embedding("umap", points.astype(np.float32), codes, f"UMAP of the {codes.shape[1]}-D codes",
+    return Embedding("umap", points.astype(np.float32), codes, f"UMAP of {codes.shape[1]}-D codes",
                      "UMAP inverse_transform", idw.to_plane, inverse)
 
 

@@ -57,9 +57,9 @@ class ExploreDock(QDockWidget):
         self.interpolation = InterpolationPanel()
         self.manifold = ManifoldPanel()
         self.generation = GenerationPanel()
-        for panel, title in ((self.projection, "Projection"), (self.traversal, "Traversal"),
-                             (self.interpolation, "Interpolate"), (self.manifold, "Grid"),
-                             (self.generation, "Generate")):
+        for panel, title in ((self.projection, "Project"), (self.traversal, "Traverse"),
+                             (self.interpolation, "Path"), (self.manifold, "Grid"),
+                             (self.generation, "Sample")):
             self.tabs.addTab(panel, title)
         self.setWidget(self.tabs)
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -296,7 +296,7 @@ class ExploreDock(QDockWidget):
         self.path_item.setData(xy[:, 0], xy[:, 1])
         decoded = self.space.decode_codes(self.path_codes)
         n = len(decoded)
-        cols = n if n <= 10 else int(np.ceil(n / 2))
+        cols = n if n <= 5 else 5
         panel.strip.set_pixels(mosaic(decoded, int(np.ceil(n / cols)), self.window_.shown.sample_shape, cols, gap=1))
         panel.status.setText(f"{panel.kind.currentText()} path, {n} steps: {text}")
         self._frame = 0
@@ -340,10 +340,8 @@ class ExploreDock(QDockWidget):
         cols = int(np.ceil(np.sqrt(n)))
         self.generation.gallery.set_pixels(mosaic(decoded, int(np.ceil(n / cols)), space.data.sample_shape, cols,
                                                   gap=1))
-        self.generation.source.setText(f"{n} codes from the {sampler.source} "
-                                       f"({'the model has a prior' if kind in ('vae', 'aae') else 'no prior: '}"
-                                       f"{'' if kind in ('vae', 'aae') else 'a ' + kind + ' autoencoder'}); "
-                                       "stars mark where they land.")
+        why = "the model was trained towards it" if kind in ("vae", "aae") else f"a {kind} autoencoder has no prior"
+        self.generation.source.setText(f"{n} codes from the {sampler.source} ({why}); stars mark where they land.")
         self._mark_generated()
 
     def _mark_generated(self) -> None:

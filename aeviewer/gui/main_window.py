@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.explore = ExploreDock(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.explore)
+        self.resizeDocks([self.explore], [290], Qt.Orientation.Horizontal)
 
         # Coalesce probe moves: decode once per event-loop pass, always at the newest position.
         self._decode_timer = QTimer(self, singleShot=True, interval=0)

@@ -17,6 +17,15 @@ def label_colour(label: int, n_classes: int) -> pg.Qt.QtGui.QColor:
     return pg.intColor(label, hues=n_classes)
 
 
+def _title_min_without_width(label: pg.LabelItem) -> None:
+    height = label.itemRect().height()
+    label.setMinimumWidth(0)
+    label.setMinimumHeight(height)
+    label._sizeHint = {Qt.SizeHint.MinimumSize: (0, height), Qt.SizeHint.PreferredSize: (0, height),
+                       Qt.SizeHint.MaximumSize: (-1, -1), Qt.SizeHint.MinimumDescent: (0, 0)}
+    label.updateGeometry()
+
+
 class ScatterView(pg.PlotWidget):
     """Shows points; emits `probe_moved` while the probe moves and `point_clicked` with a sample index.
 
@@ -56,6 +65,11 @@ class ScatterView(pg.PlotWidget):
         self._grab_offset: np.ndarray | None = None  # probe minus mouse, in data units, while dragging
         self.scene().sigMouseClicked.connect(self._on_scene_click)
         self.plotItem.vb.sigRangeChangedManually.connect(self._stop_following)
+        # pyqtgraph's LabelItem makes its text width the minimum width, so a long title widened the plot past
+        # its pane and hid the legend; let the title be clipped instead.
+        title = self.plotItem.titleLabel
+        title.updateMin = lambda: _title_min_without_width(title)
+        title.updateMin()
 
     # --- data -----------------------------------------------------------------------------------
     def set_points(self, points: np.ndarray, labels: np.ndarray | None, class_names: tuple[str, ...] = ()) -> None:

@@ -73,12 +73,11 @@ class TraversalPanel(QWidget):
         self.set_code(self.code if len(self.code) == len(ranges) else ranges.mean(axis=1))
 
     def _rebuild(self, d: int) -> None:
-        for widget in [*self.sliders, *self._labels]:
-            widget.deleteLater()
-        for i in reversed(range(self._grid.count())):
-            item = self._grid.itemAt(i)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        # A fresh holder: the scroll area deletes the old one with all its sliders.
+        self._holder = QWidget()
+        self._grid = QGridLayout(self._holder)
+        self._grid.setVerticalSpacing(2)
+        self.scroll.setWidget(self._holder)
         self.sliders, self._labels = [], []
         for i in range(d):
             slider = QSlider(Qt.Orientation.Horizontal)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from PySide6.QtCore import QPointF
 
 from aeviewer.core.images import to_pixels
 from aeviewer.core.models import ModelConfig, build_model
@@ -95,6 +94,11 @@ def test_manifold_grid_has_one_tile_per_grid_cell_and_follows_zoom(make_main_win
     dock.manifold.enabled.setChecked(True)
     h, wd = 8, 8
     assert dock.overlay.mosaic.shape == (6 * h, 6 * wd, 1)
+    # The top-left tile is the decode at the top-left cell's centre, drawn upright (ImageItem rows go up).
+    (x0, x1), (y0, y1) = w.ae_view.plotItem.vb.viewRange()
+    corner = np.array([x0 + (x1 - x0) / 12, y1 - (y1 - y0) / 12])
+    assert np.array_equal(dock.overlay.mosaic[:h, :wd], decoded(w, w.ae_space.code_at(corner)))
+    assert np.array_equal(dock.overlay.image.image, dock.overlay.mosaic[::-1, :, 0])
     before = dock.overlay.updates
     (x0, x1), (y0, y1) = w.ae_view.plotItem.vb.viewRange()
     w.ae_view.plotItem.vb.setRange(xRange=(x0, (x0 + x1) / 2), yRange=(y0, (y0 + y1) / 2), padding=0)
@@ -117,7 +121,7 @@ def test_interpolating_between_two_clicked_samples_draws_a_path_and_plays(make_m
     assert len(x) == 7
     np.testing.assert_allclose([x[0], y[0]], w.ae_space.points[4], atol=1e-4)
     np.testing.assert_allclose([x[-1], y[-1]], w.ae_space.points[40], atol=1e-4)
-    assert dock.interpolation.strip.pixels.shape == (8, 7 * 9 - 1, 1)
+    assert dock.interpolation.strip.pixels.shape == (2 * 9 - 1, 5 * 9 - 1, 1)  # 7 tiles in rows of 5
     dock.interpolation.play_button.setChecked(True)
     start = w.ae_view.probe_position()
     qtbot.waitUntil(lambda: not np.allclose(w.ae_view.probe_position(), start), timeout=5000)
