@@ -214,12 +214,17 @@ def tsne_embedding(codes: np.ndarray, k: int = 8, **kwargs) -> Embedding:
                      f"interpolated (IDW of {idw.k} nearest points)", idw.to_plane, idw.from_plane)
 
 
-def umap_embedding(codes: np.ndarray, *, seed: int = 0, n_neighbors: int = 15,
+def umap_embedding(codes: np.ndarray, *, seed: int = 0, n_neighbors: int = 15, grid: int = 12,
                    progress: Progress | None = None, cancel: threading.Event | None = None) -> Embedding:
-    """UMAP picture with umap-learn's own `inverse_transform` (falls back to IDW where it fails)."""
+    """UMAP picture whose inverse is umap-learn's own `inverse_transform`.
+
+    That call takes about half a second per point, far too slow for a live drag, so it is run once
+    here on a grid×grid lattice over the picture and interpolated bilinearly in between.
+    """
     if not has_module("umap"):
         raise AeviewerError(f"UMAP needs umap-learn, which is not installed: {INSTALL_HINT}")
     import umap
+    from scipy.interpolate import RegularGridInterpolator
 
     codes = np.asarray(codes, dtype=np.float64)
     _check_cancel(cancel)
@@ -227,18 +232,35 @@ def umap_embedding(codes: np.ndarray, *, seed: int = 0, n_neighbors: int = 15,
         progress(0, None)
     reducer = umap.UMAP(n_components=2, n_neighbors=int(min(n_neighbors, len(codes) - 1)), random_state=seed)
     points = np.asarray(reducer.fit_transform(codes), np.float64)
-    _check_cancel(cancel)
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    pad = 0.05 * np.maximum(hi - lo, 1e-6)
+    lo, hi = lo - pad, hi + pad
+    xs, ys = np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid)
+    lattice = np.stack(np.meshgrid(xs, ys, indexing="ij"), axis=-1).reshape(-1, 2)
+    inverse_codes = np.empty((len(lattice), codes.shape[1]))
     idw = IdwInverse(points, codes)
+    rows = 2  # inverse_transform has a large cost per call: a few big calls, each one progress step
+    chunk = -(-len(lattice) // rows)
+    for i in range(rows):
+        _check_cancel(cancel)
+        part = lattice[i * chunk : (i + 1) * chunk]
+        try:
+            out = np.asarray(reducer.inverse_transform(part), np.float64)
+        except Exception:
+            out = idw.from_plane(part)
+        bad = ~np.all(np.isfinite(out), axis=1)
+        if bad.any():
+            out[bad] = idw.from_plane(part[bad])
+        inverse_codes[i * chunk : (i + 1) * chunk] = out
+        if progress is not None:
+            progress(i + 1, rows)
+    interp = RegularGridInterpolator((xs, ys), inverse_codes.reshape(grid, grid, -1))
 
     def inverse(xy: np.ndarray) -> np.ndarray:
-        try:
-            out = np.asarray(reducer.inverse_transform(np.asarray(xy, np.float64)), np.float64)
-        except Exception:
-            return idw.from_plane(xy)
-        return out if np.all(np.isfinite(out)) else idw.from_plane(xy)
+        return interp(np.clip(np.asarray(xy, np.float64), lo, hi))
 
     return Embedding("umap", points.astype(np.float32), codes, f"UMAP of {codes.shape[1]}-D codes",
-                     "UMAP inverse_transform", idw.to_plane, inverse)
+                     f"UMAP inverse_transform (on a {grid}×{grid} grid, bilinear between)", idw.to_plane, inverse)
 
 
 def fit_embedding(method: str, codes: np.ndarray, *, progress: Progress | None = None,
