@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDockWidget, QTabWidget
 
 from aeviewer.core.embedding import METHOD_TITLES, EmbeddingCancelled, fit_embedding
 from aeviewer.core.generation import CodeSampler
+from aeviewer.core.images import to_pixels
 from aeviewer.core.interpolation import attribute_vector, class_mean, interpolate
 from aeviewer.core.manifold import mosaic
 from aeviewer.gui.background import BackgroundTask
@@ -22,6 +23,8 @@ from aeviewer.gui.generation_panel import GenerationPanel
 from aeviewer.gui.interpolation_panel import InterpolationPanel
 from aeviewer.gui.manifold_view import ManifoldOverlay, ManifoldPanel
 from aeviewer.gui.projection_panel import ProjectionPanel
+from aeviewer.gui.scatter_tools import ScatterInspector
+from aeviewer.gui.selection_panel import SelectionPanel
 from aeviewer.gui.traversal_panel import TraversalPanel
 
 if TYPE_CHECKING:
@@ -57,9 +60,10 @@ class ExploreDock(QDockWidget):
         self.interpolation = InterpolationPanel()
         self.manifold = ManifoldPanel()
         self.generation = GenerationPanel()
+        self.selection = SelectionPanel()
         for panel, title in ((self.projection, "Project"), (self.traversal, "Traverse"),
                              (self.interpolation, "Path"), (self.manifold, "Grid"),
-                             (self.generation, "Sample")):
+                             (self.generation, "Sample"), (self.selection, "Select")):
             self.tabs.addTab(panel, title)
         self.setWidget(self.tabs)
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -98,6 +102,9 @@ class ExploreDock(QDockWidget):
         self.manifold.tiles.valueChanged.connect(self.overlay.set_tiles)
         self.generation.sample_clicked.connect(self.generate)
         self.generation.clear_clicked.connect(self.clear_generated)
+        self.inspectors = [ScatterInspector(v, self._describe) for v in (view, window.pca_view)]
+        for inspector in self.inspectors:
+            inspector.selected.connect(self._box_selected)
         view.probe_moved.connect(self._probe_moved)
         view.point_clicked.connect(self._remember_selection)
         window.pca_view.point_clicked.connect(self._remember_selection)
@@ -325,6 +332,17 @@ class ExploreDock(QDockWidget):
         if self.space is not None:
             self.overlay.set_source(self.space.decode_codes, self.space.code_at, self.space.data.sample_shape)
         self.overlay.set_active(on)
+
+    # --- hover and selection -------------------------------------------------------------------------
+    def _describe(self, index: int) -> tuple[np.ndarray, str]:
+        shown = self.window_.shown
+        label = "" if shown.y is None else f" · {shown.class_name(int(shown.y[index]))}"
+        return to_pixels(shown.x[index], shown.sample_shape), f"#{index}{label}"
+
+    def _box_selected(self, indices: np.ndarray) -> None:
+        shown = self.window_.shown
+        self.selection.show_selection(indices, shown.x, shown.y, shown.class_names)
+        self.tabs.setCurrentWidget(self.selection)
 
     # --- generation -----------------------------------------------------------------------------------
     def generate(self) -> None:

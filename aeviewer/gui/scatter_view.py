@@ -200,13 +200,26 @@ class ScatterView(pg.PlotWidget):
             self.set_probe(xy)
             self.probe_released.emit(xy)
 
+    def visible_mask(self) -> np.ndarray:
+        """Which points are drawn: a class hidden by clicking its legend entry is filtered out."""
+        mask = np.ones(len(self._points), dtype=bool)
+        for group, idx in zip(self._groups, self._group_indices, strict=True):
+            if not group.isVisible():
+                mask[idx] = False
+        return mask
+
+    def point_under(self, pos) -> int | None:
+        """The visible sample under a viewport pixel position, or None."""
+        return self._nearest_point_on_screen(self.mapToScene(pos))
+
     def _nearest_point_on_screen(self, scene_pos, radius_px: float = 6.0) -> int | None:
-        """The sample drawn under the cursor (within a few pixels), nearest first."""
+        """The sample drawn under the cursor (within a few pixels), nearest first; hidden classes are skipped."""
         if not len(self._points):
             return None
         vb = self.plotItem.vb
         px = vb.viewPixelSize()  # view units per pixel, (x, y)
         pos = vb.mapSceneToView(scene_pos)
         d = ((self._points[:, 0] - pos.x()) / px[0]) ** 2 + ((self._points[:, 1] - pos.y()) / px[1]) ** 2
+        d[~self.visible_mask()] = np.inf
         i = int(np.argmin(d))
         return i if d[i] <= radius_px**2 else None

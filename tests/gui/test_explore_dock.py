@@ -139,3 +139,29 @@ def test_generation_marks_where_samples_land(make_main_window):
     assert "prior" in dock.generation.source.text()
     dock.generation.clear_button.click()
     assert len(dock.generated_item.data) == 0
+
+
+def test_hover_shows_the_point_and_a_box_fills_the_gallery_without_hidden_classes(make_main_window, qtbot):
+    w = make_main_window()
+    dock, view = w.explore, w.ae_view
+    qtbot.wait(20)
+    target = 12
+    inspector = dock.inspectors[0]
+    mouse.move(view, mouse.to_pixels(view, w.ae_space.points[target]), held=False)
+    assert inspector.card.isVisible() and inspector.card.index is not None
+    shown_label = w.shown.class_name(int(w.shown.y[inspector.card.index]))
+    assert shown_label in inspector.card.text.text()
+
+    # Shift+drag a box around the whole cloud: every point is gathered.
+    (x0, x1), (y0, y1) = view.plotItem.vb.viewRange()
+    inspector.select_region((x0, x1), (y0, y1))
+    assert len(dock.selection.indices) == len(w.shown)
+    assert dock.selection.gallery.pixels is not None and "samples" in dock.selection.summary.text()
+
+    # Hide class 0 from the legend: it drops out of the box selection and of picking.
+    group = view._groups[0]
+    group.setVisible(False)
+    inspector.select_region((x0, x1), (y0, y1))
+    assert len(dock.selection.indices) == int(np.sum(w.shown.y != 0))
+    hidden = int(np.flatnonzero(w.shown.y == 0)[0])
+    assert view.point_under(mouse.to_pixels(view, w.ae_space.points[hidden]).toPoint()) != hidden
