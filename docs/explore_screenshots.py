@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
@@ -83,6 +84,16 @@ def main() -> None:
     save("explore-generation.png")
     dock.clear_generated()
 
+    pts = w.ae_space.points
+    inspector = dock.inspectors[0]
+    centre = pts[w.shown.y == 4].mean(axis=0)
+    inspector.select_region((centre[0] - 6, centre[0] + 6), (centre[1] - 6, centre[1] + 6))
+    pump(app)
+    from tests.gui.mouse import to_pixels
+
+    inspector.hover(to_pixels(w.ae_view, pts[np.flatnonzero(w.shown.y == 2)[0]]).toPoint())
+    save("explore-selection.png")
+
     dock.projection.method.setCurrentIndex(dock.projection.method.findData("pca"))
     trained(w, 2, "ae", 80)
     pump(app)
@@ -91,6 +102,10 @@ def main() -> None:
     dock.manifold.enabled.setChecked(True)
     pump(app, lambda: dock.overlay.updates > 0)
     save("explore-manifold-grid.png")
+    dock.manifold.mode.setCurrentIndex(dock.manifold.mode.findData("distance"))
+    w.ae_view.plotItem.vb.scaleBy((1.6, 1.6))
+    pump(app, lambda: False, timeout_s=1.0)
+    save("explore-decoder-map.png")
     w.close()
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDockWidget, QTabWidget
 from aeviewer.core.embedding import METHOD_TITLES, EmbeddingCancelled, fit_embedding
 from aeviewer.core.generation import CodeSampler
 from aeviewer.core.images import to_pixels
+from aeviewer.core.inference import encode_array
 from aeviewer.core.interpolation import attribute_vector, class_mean, interpolate
 from aeviewer.core.manifold import mosaic
 from aeviewer.gui.background import BackgroundTask
@@ -100,6 +101,8 @@ class ExploreDock(QDockWidget):
         self.interpolation.play_toggled.connect(self._play)
         self.manifold.enabled.toggled.connect(self._manifold_toggled)
         self.manifold.tiles.valueChanged.connect(self.overlay.set_tiles)
+        self.manifold.mode.currentIndexChanged.connect(
+            lambda *_: self.overlay.set_mode(self.manifold.mode.currentData()))
         self.generation.sample_clicked.connect(self.generate)
         self.generation.clear_clicked.connect(self.clear_generated)
         self.inspectors = [ScatterInspector(v, self._describe) for v in (view, window.pca_view)]
@@ -119,6 +122,8 @@ class ExploreDock(QDockWidget):
         space = self.space
         if space is None:
             return
+        for inspector in self.inspectors:
+            inspector.card.hide()  # its point may have moved or gone
         names = self._class_names()
         if names != getattr(self, "_names", None):
             self._names = names
@@ -131,7 +136,7 @@ class ExploreDock(QDockWidget):
         lo, hi = codes.min(axis=0) if len(codes) else centre - 3, codes.max(axis=0) if len(codes) else centre + 3
         pad = 0.25 * np.maximum(spread, 1e-3)
         self.traversal.set_ranges(np.stack([lo - pad, hi + pad], axis=1))
-        self.overlay.set_source(space.decode_codes, space.code_at, space.data.sample_shape)
+        self._feed_overlay()
         self.generated_codes = None
         self.generated_item.setData([], [])
         self._show_mapping()
@@ -211,7 +216,7 @@ class ExploreDock(QDockWidget):
         w.ae_view.setTitle(f"Autoencoder latent space — {embedding.label}")
         w.ae_view.set_points(w.ae_space.points, w.shown.y, w.shown.class_names)
         w.ae_view.follow_data()
-        self.overlay.set_source(w.ae_space.decode_codes, w.ae_space.code_at, w.shown.sample_shape)
+        self._feed_overlay()
         if w.selected is not None:
             w.ae_view.set_highlight(w.selected)
         w.ae_view.set_probe(w.ae_space.place(code)[0])
@@ -330,8 +335,14 @@ class ExploreDock(QDockWidget):
     # --- manifold grid --------------------------------------------------------------------------------
     def _manifold_toggled(self, on: bool) -> None:
         if self.space is not None:
-            self.overlay.set_source(self.space.decode_codes, self.space.code_at, self.space.data.sample_shape)
+            self._feed_overlay()
         self.overlay.set_active(on)
+
+    def _feed_overlay(self) -> None:
+        space = self.space
+        kind = getattr(getattr(space.model, "config", None), "kind", "ae")
+        self.overlay.set_model_info(space.codes, kind, lambda x: encode_array(space.model, x))
+        self.overlay.set_source(space.decode_codes, space.code_at, space.data.sample_shape)
 
     # --- hover and selection -------------------------------------------------------------------------
     def _describe(self, index: int) -> tuple[np.ndarray, str]:

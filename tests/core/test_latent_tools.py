@@ -87,3 +87,20 @@ def test_manifold_grid_mosaic_has_one_tile_per_grid_point():
     tiles = img[::3, ::2, 0]
     assert tiles.shape == (5, 5)
     assert np.all(np.diff(tiles.astype(int), axis=1) > 0)  # x grows left to right in every row
+
+
+def test_decoder_maps_say_where_the_data_is():
+    from aeviewer.core.decoder_map import decoder_map
+
+    rng = np.random.default_rng(3)
+    data = rng.normal(size=(300, 2))
+    grid = np.array([[0.0, 0.0], [8.0, 8.0]])
+    dens = decoder_map("density", grid, data, model_kind="vae")
+    assert dens[0] > dens[1]
+    dist = decoder_map("distance", grid, data)
+    assert dist[0] < 0.5 < 5 < dist[1]
+    # An encoder that undoes the decoder has no drift; a lossy one drifts.
+    identity = decoder_map("drift", grid, data, decode=lambda z: z * 2, encode=lambda x: x / 2)
+    np.testing.assert_allclose(identity, 0, atol=1e-6)
+    lossy = decoder_map("drift", grid, data, decode=lambda z: np.clip(z, -1, 1), encode=lambda x: x)
+    assert lossy[0] == pytest.approx(0) and lossy[1] > 9

@@ -165,3 +165,24 @@ def test_hover_shows_the_point_and_a_box_fills_the_gallery_without_hidden_classe
     assert len(dock.selection.indices) == int(np.sum(w.shown.y != 0))
     hidden = int(np.flatnonzero(w.shown.y == 0)[0])
     assert view.point_under(mouse.to_pixels(view, w.ae_space.points[hidden]).toPoint()) != hidden
+
+
+def test_decoder_maps_colour_the_visible_region(make_main_window, qtbot):
+    from aeviewer.gui.manifold_view import HEATMAP_CELLS
+
+    w = make_main_window()
+    dock = w.explore
+    dock.manifold.enabled.setChecked(True)
+    for mode in ("distance", "density", "drift"):
+        dock.manifold.mode.setCurrentIndex(dock.manifold.mode.findData(mode))
+        values = dock.overlay.values
+        assert values.shape == (HEATMAP_CELLS**2,) and np.all(np.isfinite(values))
+        assert dock.overlay.image.image.shape == (HEATMAP_CELLS, HEATMAP_CELLS)
+    dock.manifold.mode.setCurrentIndex(dock.manifold.mode.findData("distance"))
+    # Distance to the nearest code is small at a data point and larger at the view's corner.
+    (x0, x1), (y0, y1) = w.ae_view.plotItem.vb.viewRange()
+    w.ae_view.plotItem.vb.setRange(xRange=(x0 - 5 * (x1 - x0), x1), yRange=(y0, y1 + 5 * (y1 - y0)), padding=0)
+    before = dock.overlay.updates
+    qtbot.waitUntil(lambda: dock.overlay.updates > before, timeout=5000)
+    grid = dock.overlay.values.reshape(HEATMAP_CELLS, HEATMAP_CELLS)
+    assert grid[0, 0] > 3 * np.median(grid[-HEATMAP_CELLS // 6:, -HEATMAP_CELLS // 6:])
