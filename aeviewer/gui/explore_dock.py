@@ -13,13 +13,16 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QTabWidget
 
+from aeviewer.core.corruption import corrupt
 from aeviewer.core.embedding import METHOD_TITLES, EmbeddingCancelled, fit_embedding
+from aeviewer.core.explore import sample_error
 from aeviewer.core.generation import CodeSampler
 from aeviewer.core.images import to_pixels
-from aeviewer.core.inference import encode_array
+from aeviewer.core.inference import encode_array, reconstruct_array
 from aeviewer.core.interpolation import attribute_vector, class_mean, interpolate
 from aeviewer.core.manifold import mosaic
 from aeviewer.gui.background import BackgroundTask
+from aeviewer.gui.denoise_panel import DenoisePanel
 from aeviewer.gui.generation_panel import GenerationPanel
 from aeviewer.gui.interpolation_panel import InterpolationPanel
 from aeviewer.gui.manifold_view import ManifoldOverlay, ManifoldPanel
@@ -62,11 +65,15 @@ class ExploreDock(QDockWidget):
         self.manifold = ManifoldPanel()
         self.generation = GenerationPanel()
         self.selection = SelectionPanel()
+        self.denoise = DenoisePanel()
         for panel, title in ((self.projection, "Project"), (self.traversal, "Traverse"),
                              (self.interpolation, "Path"), (self.manifold, "Grid"),
-                             (self.generation, "Sample"), (self.selection, "Select")):
+                             (self.generation, "Sample"), (self.selection, "Select"),
+                             (self.denoise, "Denoise")):
             self.tabs.addTab(panel, title)
         self.setWidget(self.tabs)
+        self.tabs.currentChanged.connect(lambda *_: self.update_denoise() if self.tabs.currentWidget() is self.denoise
+                                         else None)
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
 
@@ -108,6 +115,7 @@ class ExploreDock(QDockWidget):
         self.inspectors = [ScatterInspector(v, self._describe) for v in (view, window.pca_view)]
         for inspector in self.inspectors:
             inspector.selected.connect(self._box_selected)
+        self.denoise.changed.connect(self.update_denoise)
         view.probe_moved.connect(self._probe_moved)
         view.point_clicked.connect(self._remember_selection)
         window.pca_view.point_clicked.connect(self._remember_selection)
@@ -147,6 +155,8 @@ class ExploreDock(QDockWidget):
             elif self.task is None:
                 self._start_projection(self._wanted_method)
         self.update_path()
+        if self.tabs.currentWidget() is self.denoise:
+            self.update_denoise()
 
     def _class_names(self) -> list[str]:
         shown = self.window_.shown
@@ -269,6 +279,7 @@ class ExploreDock(QDockWidget):
 
     # --- interpolation --------------------------------------------------------------------------------
     def _remember_selection(self, index: int) -> None:
+        QTimer.singleShot(0, self.update_denoise)  # after the window has taken the selection
         self.recent = [i for i in self.recent if i != index][-1:] + [int(index)]
         if self.interpolation.ends.currentData() == "selected":
             self.update_path()
@@ -343,6 +354,26 @@ class ExploreDock(QDockWidget):
         kind = getattr(getattr(space.model, "config", None), "kind", "ae")
         self.overlay.set_model_info(space.codes, kind, lambda x: encode_array(space.model, x))
         self.overlay.set_source(space.decode_codes, space.code_at, space.data.sample_shape)
+
+    # --- denoising -------------------------------------------------------------------------------------
+    def update_denoise(self) -> None:
+        """Corrupt the selected sample (or the first) and show what the autoencoder makes of it."""
+        space, w, panel = self.space, self.window_, self.denoise
+        if space is None or w.shown is None or not len(w.shown):
+            return
+        i = w.selected if w.selected is not None else 0
+        shape = w.shown.sample_shape
+        x = w.shown.x[i]
+        bad = corrupt(x, shape, panel.kind.currentData(), panel.amount.value() / 100.0, seed=i)
+        restored = reconstruct_array(space.model, bad[None])[0] if hasattr(space.model, "config") else \
+            space.decode_code(encode_array(space.model, bad[None])[0])
+        panel.original.set_sample(x, shape, f"#{i}")
+        panel.corrupted.set_sample(bad, shape, f"MSE {sample_error(x, bad):.4f}")
+        panel.restored.set_sample(restored, shape, f"MSE {sample_error(x, restored):.4f} to original")
+        clean = space.reconstruction(i)
+        panel.clean.set_sample(clean, shape, f"MSE {sample_error(x, clean):.4f}")
+        closer = "closer to the original than" if sample_error(x, restored) < sample_error(x, bad) else "no closer than"
+        panel.note.setText(f"Sample #{i}: the reconstruction of the corrupted input is {closer} the corrupted input.")
 
     # --- hover and selection -------------------------------------------------------------------------
     def _describe(self, index: int) -> tuple[np.ndarray, str]:

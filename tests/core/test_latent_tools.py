@@ -104,3 +104,19 @@ def test_decoder_maps_say_where_the_data_is():
     np.testing.assert_allclose(identity, 0, atol=1e-6)
     lossy = decoder_map("drift", grid, data, decode=lambda z: np.clip(z, -1, 1), encode=lambda x: x)
     assert lossy[0] == pytest.approx(0) and lossy[1] > 9
+
+
+def test_corruptions_change_what_they_say_and_nothing_at_zero():
+    from aeviewer.core.corruption import corrupt
+
+    x = np.full((1, 8, 8), 0.5, np.float32)
+    for kind in ("gaussian", "salt_pepper", "occlusion"):
+        np.testing.assert_array_equal(corrupt(x, (1, 8, 8), kind, 0.0), x)
+        out = corrupt(x, (1, 8, 8), kind, 0.5, seed=1)
+        assert out.shape == x.shape and out.min() >= 0 and out.max() <= 1 and not np.array_equal(out, x)
+    occluded = corrupt(x, (1, 8, 8), "occlusion", 0.5)
+    assert np.sum(occluded == 0) == 16 and occluded[0, 3, 3] == 0 and occluded[0, 0, 0] == 0.5
+    flat = corrupt(np.full(64, 0.5, np.float32), (64,), "occlusion", 0.25)
+    assert np.sum(flat == 0) == 4
+    with pytest.raises(ValueError):
+        corrupt(x, (1, 8, 8), "blur", 0.5)

@@ -186,3 +186,19 @@ def test_decoder_maps_colour_the_visible_region(make_main_window, qtbot):
     qtbot.waitUntil(lambda: dock.overlay.updates > before, timeout=5000)
     grid = dock.overlay.values.reshape(HEATMAP_CELLS, HEATMAP_CELLS)
     assert grid[0, 0] > 3 * np.median(grid[-HEATMAP_CELLS // 6:, -HEATMAP_CELLS // 6:])
+
+
+def test_denoise_tab_reconstructs_the_corrupted_selected_sample(make_main_window, qtbot):
+    w = make_main_window()
+    dock = w.explore
+    w.ae_view.point_clicked.emit(5)
+    dock.tabs.setCurrentWidget(dock.denoise)
+    dock.denoise.kind.setCurrentIndex(dock.denoise.kind.findData("occlusion"))
+    dock.denoise.amount.setValue(50)
+    shape = w.shown.sample_shape
+    assert np.array_equal(dock.denoise.original.shown, to_pixels(w.shown.x[5], shape))
+    corrupted = dock.denoise.corrupted.shown
+    assert np.sum(corrupted == 0) >= 16  # the 4×4 centre square is black
+    expected = w.ae_space.model(torch.as_tensor(corrupted[None, None, :, :, 0] / 255.0, dtype=torch.float32))
+    assert np.abs(dock.denoise.restored.shown.astype(int)
+                  - to_pixels(expected[0].detach().numpy(), shape).astype(int)).max() <= 2
