@@ -94,6 +94,13 @@ def main() -> None:
     inspector.hover(to_pixels(w.ae_view, pts[np.flatnonzero(w.shown.y == 2)[0]]).toPoint())
     save("explore-selection.png")
 
+    inspector.card.hide()
+    dock.tabs.setCurrentWidget(dock.denoise)
+    w.ae_view.point_clicked.emit(int(np.flatnonzero(w.shown.y == 3)[0]))
+    dock.denoise.kind.setCurrentIndex(dock.denoise.kind.findData("gaussian"))
+    dock.denoise.amount.setValue(35)
+    save("explore-denoise.png")
+
     dock.projection.method.setCurrentIndex(dock.projection.method.findData("pca"))
     trained(w, 2, "ae", 80)
     pump(app)

@@ -32,6 +32,7 @@ from aeviewer.gui.samples_panel import SamplesPanel
 from aeviewer.gui.scatter_view import ScatterView
 from aeviewer.gui.settings_panel import SettingsPanel
 from aeviewer.gui.training_worker import TrainingWorker
+from aeviewer.gui.user_model_dialog import open_user_model_dialog
 
 MODEL_SUFFIXES = {".safetensors", ".pt", ".pth"}
 MAX_SHOWN = 10_000  # points in the scatters: enough to see the structure, cheap to redraw
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
             self._action(get_menu, f"{title} (download)…", lambda _=False, k=key: self.download_dataset(k))
         file_menu.addSeparator()
         self._action(file_menu, "&Load model…", self.load_model_dialog, QKeySequence("Ctrl+L"))
+        self._action(file_menu, "Open &your own model (.py + weights)…", lambda: open_user_model_dialog(self))
         self.save_action = self._action(file_menu, "&Save model…", self.save_model_dialog,
                                         QKeySequence.StandardKey.Save)
         self.recent_menu = file_menu.addMenu("&Recent files")

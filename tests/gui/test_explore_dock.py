@@ -202,3 +202,23 @@ def test_denoise_tab_reconstructs_the_corrupted_selected_sample(make_main_window
     expected = w.ae_space.model(torch.as_tensor(corrupted[None, None, :, :, 0] / 255.0, dtype=torch.float32))
     assert np.abs(dock.denoise.restored.shown.astype(int)
                   - to_pixels(expected[0].detach().numpy(), shape).astype(int)).max() <= 2
+
+
+def test_a_users_own_vae_file_opens_and_decodes_at_the_probe(make_main_window, qtbot, tmp_path):
+    from aeviewer.gui.user_model_dialog import open_user_model
+    from tests.core.test_user_model import write_tutorial_vae
+
+    w = make_main_window()
+    code, weights, original = write_tutorial_vae(tmp_path)
+    assert open_user_model(w, code, weights)
+    assert w.ae_space.latent_dim == 3 and len(w.explore.traversal.sliders) == 3
+    w.decode_now()
+    xy = w.ae_view.probe_position()
+    with torch.inference_mode():
+        expected = original.decode(torch.from_numpy(w.ae_space.code_at(xy)).view(1, -1)).numpy()
+    assert np.array_equal(w.samples.ae_probe.shown, to_pixels(expected, w.shown.sample_shape))
+    # A broken weights file is reported, and the window keeps the model it had.
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a checkpoint")
+    assert not open_user_model(w, code, bad)
+    assert "bad.pt" in w.last_error and w.ae_space.latent_dim == 3
