@@ -191,6 +191,8 @@ class ScatterView(pg.PlotWidget):
         vb = self.plotItem.vb
         if not vb.sceneBoundingRect().contains(ev.scenePos()):
             return
+        if self.legend.isVisible() and self.legend.sceneBoundingRect().contains(ev.scenePos()):
+            return  # a legend click shows or hides a class; it neither picks nor moves the probe
         pos = vb.mapSceneToView(ev.scenePos())
         xy = np.array([pos.x(), pos.y()])
         index = self._nearest_point_on_screen(ev.scenePos())

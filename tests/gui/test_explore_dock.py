@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
+from PySide6.QtCore import QPointF
 
 from aeviewer.core.images import to_pixels
 from aeviewer.core.models import ModelConfig, build_model
@@ -222,3 +223,17 @@ def test_a_users_own_vae_file_opens_and_decodes_at_the_probe(make_main_window, q
     bad.write_bytes(b"not a checkpoint")
     assert not open_user_model(w, code, bad)
     assert "bad.pt" in w.last_error and w.ae_space.latent_dim == 3
+
+
+def test_clicking_a_legend_entry_hides_the_class_and_leaves_the_probe(make_main_window, qtbot):
+    w = make_main_window()
+    view = w.ae_view
+    qtbot.wait(20)
+    sample, _label = view.legend.items[0]
+    centre = sample.sceneBoundingRect().center()
+    pos = view.mapFromScene(centre)
+    before = view.probe_position()
+    mouse.click(view, QPointF(pos))
+    assert not view._groups[0].isVisible()
+    np.testing.assert_allclose(view.probe_position(), before)
+    assert not view.visible_mask()[w.shown.y == 0].any()
