@@ -237,3 +237,20 @@ def test_clicking_a_legend_entry_hides_the_class_and_leaves_the_probe(make_main_
     assert not view._groups[0].isVisible()
     np.testing.assert_allclose(view.probe_position(), before)
     assert not view.visible_mask()[w.shown.y == 0].any()
+
+
+def test_tsne_view_shows_pca_while_training_and_reruns_after(make_main_window, qtbot):
+    w = make_main_window()
+    w.settings_panel.latent.setValue(4)
+    w.settings_panel.epochs.setValue(2)
+    w.start_training()  # builds the 4-D model from the panel
+    qtbot.waitUntil(lambda: not w.training and w.worker is None, timeout=60_000)
+    dock = w.explore
+    dock.projection.method.setCurrentIndex(dock.projection.method.findData("tsne"))
+    qtbot.waitUntil(lambda: w.ae_space.projection.method == "tsne" and dock.task is None, timeout=90_000)
+    w.start_training()
+    qtbot.waitUntil(lambda: w.training, timeout=10_000)
+    qtbot.waitUntil(lambda: not w.training and w.worker is None, timeout=60_000)
+    # The trained codes are new: t-SNE runs again on them.
+    qtbot.waitUntil(lambda: w.ae_space.projection.method == "tsne" and dock.task is None, timeout=90_000)
+    assert w.ae_space.projection.codes is w.ae_space.codes
