@@ -279,6 +279,10 @@ class MainWindow(QMainWindow):
     def save_model(self, path: str | Path) -> bool:
         if self.model is None or self.dataset is None:
             return False
+        if not isinstance(self.model, Autoencoder):
+            self.show_error("This is your own model (opened from a .py file): keep its weights where they came from; "
+                            "aeviewer saves only the models it builds.")
+            return False
         try:
             saved = save_checkpoint(path, self.model, dataset_name=self.dataset.name,
                                     dataset_shape=tuple(self.dataset.x.shape), history=self.history)

@@ -254,3 +254,14 @@ def test_tsne_view_shows_pca_while_training_and_reruns_after(make_main_window, q
     # The trained codes are new: t-SNE runs again on them.
     qtbot.waitUntil(lambda: w.ae_space.projection.method == "tsne" and dock.task is None, timeout=90_000)
     assert w.ae_space.projection.codes is w.ae_space.codes
+
+
+def test_saving_a_users_own_model_is_refused_with_a_message(make_main_window, tmp_path):
+    from aeviewer.gui.user_model_dialog import open_user_model
+    from tests.core.test_user_model import write_tutorial_vae
+
+    w = make_main_window()
+    code, weights, _ = write_tutorial_vae(tmp_path)
+    assert open_user_model(w, code, weights)
+    assert not w.save_model(tmp_path / "out.safetensors")
+    assert "your own model" in w.last_error and not (tmp_path / "out.safetensors").exists()
