@@ -115,6 +115,7 @@ class ExploreDock(QDockWidget):
         self.inspectors = [ScatterInspector(v, self._describe) for v in (view, window.pca_view)]
         for inspector in self.inspectors:
             inspector.selected.connect(self._box_selected)
+        self.selection.shape.currentIndexChanged.connect(self._selection_shape)
         self.denoise.changed.connect(self.update_denoise)
         view.probe_moved.connect(self._probe_moved)
         view.point_clicked.connect(self._remember_selection)
@@ -380,6 +381,10 @@ class ExploreDock(QDockWidget):
         shown = self.window_.shown
         label = "" if shown.y is None else f" · {shown.class_name(int(shown.y[index]))}"
         return to_pixels(shown.x[index], shown.sample_shape), f"#{index}{label}"
+
+    def _selection_shape(self, *_: object) -> None:
+        for inspector in self.inspectors:
+            inspector.shape = self.selection.shape.currentData()
 
     def _box_selected(self, indices: np.ndarray) -> None:
         shown = self.window_.shown

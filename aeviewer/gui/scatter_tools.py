@@ -1,4 +1,5 @@
-"""Inspecting a scatter: a hover card (thumbnail and label of the point under the mouse) and Shift+drag box selection.
+"""Inspecting a scatter: a hover card (thumbnail and label of the point under the mouse) and Shift+drag selection
+with a box or a lasso.
 
 Attached from outside through an event filter on the view's viewport, so ScatterView keeps its own mouse handling.
 """
@@ -8,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QRubberBand, QVBoxLayout
 
+from aeviewer.core.selection import points_in_box, points_in_polygon
 from aeviewer.gui.mosaic_pane import to_qimage
 from aeviewer.gui.scatter_view import ScatterView
 
@@ -51,7 +54,7 @@ class HoverCard(QFrame):
 
 
 class ScatterInspector(QObject):
-    """Hover shows the point's picture and label; Shift+drag selects the visible points in a box."""
+    """Hover shows the point's picture and label; Shift+drag selects the visible points in a box or a lasso."""
 
     selected = Signal(object)  # np.ndarray of sample indices
 
@@ -62,6 +65,11 @@ class ScatterInspector(QObject):
         self.card = HoverCard(view.viewport())
         self.band = QRubberBand(QRubberBand.Shape.Rectangle, view.viewport())
         self._origin: QPoint | None = None
+        self.shape = "box"  # or "lasso"
+        self._lasso: list[np.ndarray] = []
+        self.lasso_item = pg.PlotCurveItem(pen=pg.mkPen("#d00", width=1.5, style=Qt.PenStyle.DashLine))
+        self.lasso_item.setZValue(40)
+        view.plotItem.vb.addItem(self.lasso_item, ignoreBounds=True)
         view.viewport().setMouseTracking(True)
         view.viewport().installEventFilter(self)
 
@@ -70,17 +78,31 @@ class ScatterInspector(QObject):
         if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton \
                 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self._origin = event.position().toPoint()
-            self.band.setGeometry(QRect(self._origin, QSize()))
-            self.band.show()
             self.card.hide()
+            if self.shape == "lasso":
+                self._lasso = [self._to_data(self._origin)]
+            else:
+                self.band.setGeometry(QRect(self._origin, QSize()))
+                self.band.show()
             return True
         if kind == QEvent.Type.MouseMove:
             if self._origin is not None:
-                self.band.setGeometry(QRect(self._origin, event.position().toPoint()).normalized())
+                if self.shape == "lasso":
+                    self._lasso.append(self._to_data(event.position().toPoint()))
+                    path = np.array(self._lasso + self._lasso[:1])
+                    self.lasso_item.setData(path[:, 0], path[:, 1])
+                else:
+                    self.band.setGeometry(QRect(self._origin, event.position().toPoint()).normalized())
                 return True
             if event.buttons() == Qt.MouseButton.NoButton:
                 self.hover(event.position().toPoint())
         elif kind == QEvent.Type.MouseButtonRelease and self._origin is not None:
+            if self.shape == "lasso":
+                self._lasso.append(self._to_data(event.position().toPoint()))
+                self._origin = None
+                self.lasso_item.setData([], [])
+                self.select_polygon(np.array(self._lasso))
+                return True
             rect = QRect(self._origin, event.position().toPoint()).normalized()
             self._origin = None
             self.band.hide()
@@ -107,10 +129,18 @@ class ScatterInspector(QObject):
         b = self.view.plotItem.vb.mapSceneToView(self.view.mapToScene(rect.bottomRight()))
         return self.select_region((min(a.x(), b.x()), max(a.x(), b.x())), (min(a.y(), b.y()), max(a.y(), b.y())))
 
+    def _to_data(self, pos: QPoint) -> np.ndarray:
+        p = self.view.plotItem.vb.mapSceneToView(self.view.mapToScene(pos))
+        return np.array([p.x(), p.y()])
+
+    def select_polygon(self, polygon: np.ndarray) -> np.ndarray:
+        """Emit the visible points inside a lasso given in data coordinates."""
+        indices = np.flatnonzero(points_in_polygon(self.view.points(), polygon) & self.view.visible_mask())
+        self.selected.emit(indices)
+        return indices
+
     def select_region(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> np.ndarray:
-        pts = self.view.points()
-        inside = ((pts[:, 0] >= x_range[0]) & (pts[:, 0] <= x_range[1])
-                  & (pts[:, 1] >= y_range[0]) & (pts[:, 1] <= y_range[1]) & self.view.visible_mask())
+        inside = points_in_box(self.view.points(), x_range, y_range) & self.view.visible_mask()
         indices = np.flatnonzero(inside)
         self.selected.emit(indices)
         return indices

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.core.manifold import mosaic
 from aeviewer.gui.mosaic_pane import MosaicPane
@@ -15,7 +15,13 @@ class SelectionPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
-        self.summary = QLabel("Shift+drag a box in either scatter to gather its points here. "
+        form = QFormLayout()
+        self.shape = QComboBox()
+        self.shape.addItem("box", "box")
+        self.shape.addItem("lasso (free hand)", "lasso")
+        form.addRow("Shift+drag draws a", self.shape)
+        layout.addLayout(form)
+        self.summary = QLabel("Shift+drag a box or lasso in either scatter to gather its points here. "
                               "Hover a point to see it; click a legend entry to hide or show that class.")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)

@@ -120,3 +120,15 @@ def test_corruptions_change_what_they_say_and_nothing_at_zero():
     assert np.sum(flat == 0) == 4
     with pytest.raises(ValueError):
         corrupt(x, (1, 8, 8), "blur", 0.5)
+
+
+def test_lasso_and_box_select_the_enclosed_points():
+    from aeviewer.core.selection import points_in_box, points_in_polygon
+
+    pts = np.array([[0.2, 0.2], [1.5, 0.5], [0.9, 0.9], [0.2, 0.6], [-1, 0]])
+    triangle = np.array([[0, 0], [1, 0], [0, 1]])  # the lower-left half of the unit square
+    np.testing.assert_array_equal(points_in_polygon(pts, triangle), [True, False, False, True, False])
+    square = np.array([[0, 0], [1, 0], [1, 1], [0, 1]])
+    np.testing.assert_array_equal(points_in_polygon(pts, square), [True, False, True, True, False])
+    np.testing.assert_array_equal(points_in_box(pts, (0, 1), (0, 1)), [True, False, True, True, False])
+    assert not points_in_polygon(pts, square[:2]).any()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 
 from aeviewer.core.images import to_pixels
 from aeviewer.core.models import ModelConfig, build_model
@@ -265,3 +265,36 @@ def test_saving_a_users_own_model_is_refused_with_a_message(make_main_window, tm
     assert open_user_model(w, code, weights)
     assert not w.save_model(tmp_path / "out.safetensors")
     assert "your own model" in w.last_error and not (tmp_path / "out.safetensors").exists()
+
+
+def test_shift_drag_lasso_selects_the_points_it_encloses(make_main_window, qtbot):
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    from aeviewer.core.selection import points_in_polygon
+
+    w = make_main_window()
+    dock, view = w.explore, w.ae_view
+    dock.selection.shape.setCurrentIndex(dock.selection.shape.findData("lasso"))
+    qtbot.wait(20)
+    (x0, x1), (y0, y1) = view.plotItem.vb.viewRange()
+    cx, cy, rx, ry = (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) / 4, (y1 - y0) / 4
+    ring = [(cx + rx * np.cos(t), cy + ry * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 24)]
+    shift = Qt.KeyboardModifier.ShiftModifier
+
+    def send(kind, xy, button, buttons):
+        pos = mouse.to_pixels(view, xy)
+        event = QMouseEvent(kind, pos, QPointF(view.viewport().mapToGlobal(pos.toPoint())), button, buttons, shift)
+        QApplication.sendEvent(view.viewport(), event)
+
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    send(QEvent.Type.MouseButtonPress, ring[0], left, left)
+    for xy in ring[1:]:
+        send(QEvent.Type.MouseMove, xy, none, left)
+    send(QEvent.Type.MouseButtonRelease, ring[-1], left, none)
+    expected = np.flatnonzero(points_in_polygon(w.ae_space.points, np.array(ring)))
+    assert len(expected) > 0
+    # Pixel rounding of the drawn lasso may move a point on its edge: allow a couple.
+    assert len(np.setxor1d(dock.selection.indices, expected)) <= 2
+    assert dock.tabs.currentWidget() is dock.selection
