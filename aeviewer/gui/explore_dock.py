@@ -206,6 +206,12 @@ class ExploreDock(QDockWidget):
             return
         if task.cancel_event.is_set():  # put back the picture the intermediate frames replaced
             w.ae_view.set_points(space.points, w.shown.y, w.shown.class_names)
+            self._wanted_method = space.projection.method  # and the selector says what is shown again
+            combo = self.projection.method
+            combo.blockSignals(True)
+            combo.setCurrentIndex(combo.findData(self._wanted_method))
+            combo.blockSignals(False)
+            self.projection.note.setText("Cancelled.")
         elif space.projection.method != self._wanted_method and not w.training:
             self._start_projection(self._wanted_method)  # the codes changed while it ran: run on the new ones
 

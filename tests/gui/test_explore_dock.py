@@ -298,3 +298,18 @@ def test_shift_drag_lasso_selects_the_points_it_encloses(make_main_window, qtbot
     # Pixel rounding of the drawn lasso may move a point on its edge: allow a couple.
     assert len(np.setxor1d(dock.selection.indices, expected)) <= 2
     assert dock.tabs.currentWidget() is dock.selection
+
+
+def test_cancelling_a_running_projection_keeps_the_pca_view(make_main_window, qtbot):
+    w = make_main_window()
+    wide_model(w)
+    dock = w.explore
+    pca_points = w.ae_space.points.copy()
+    dock.projection.method.setCurrentIndex(dock.projection.method.findData("tsne"))
+    assert dock.task is not None and dock.projection.cancel_button.isVisibleTo(dock.projection)
+    dock.projection.cancel_button.click()
+    qtbot.waitUntil(lambda: dock.task is None, timeout=90_000)
+    assert w.ae_space.projection.method == "pca" and w.last_error is None
+    np.testing.assert_allclose(w.ae_view.points(), pca_points)
+    assert not dock.projection.cancel_button.isVisibleTo(dock.projection)
+    assert dock.projection.current_method() == "pca"
