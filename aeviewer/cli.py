@@ -40,6 +40,22 @@ class ProgressBar:
             sys.stderr.flush()
 
 
+def _add_user_model_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model-code", metavar="FILE.py",
+                        help="your own model: a Python file defining an nn.Module with encode and decode")
+    parser.add_argument("--weights", metavar="W", help="its weights (.safetensors, or a .pt state dict)")
+    parser.add_argument("--model-class", help="the class to build when the file defines several")
+
+
+def _load_user_model_for(args: argparse.Namespace, dataset):
+    """--model-code/--weights → the wrapped user model, probed with the dataset's sample shape."""
+    from aeviewer.core.user_model import load_user_model
+
+    if not args.weights:
+        raise AeviewerError("--model-code needs --weights (safetensors, or a .pt state dict)")
+    return load_user_model(args.model_code, args.weights, tuple(dataset.sample_shape), args.model_class)
+
+
 def _build_parser() -> argparse.ArgumentParser:
     from aeviewer.core.models import BACKBONES, MODEL_KINDS, PRESETS
 
@@ -50,6 +66,7 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="train a tiny model, decode a point, render the window offscreen; exit 0 if all worked")
     parser.add_argument("--follow", metavar="DIR", help="follow a run folder (aeviewer train --run) as it trains")
+    _add_user_model_options(parser)
     sub = parser.add_subparsers(dest="command")
 
     train = sub.add_parser("train", help="train a model headless and save it")
@@ -74,13 +91,16 @@ def _build_parser() -> argparse.ArgumentParser:
                        help="with --run: keep a numbered checkpoint every N epochs (default 5; --resume: as before)")
 
     encode = sub.add_parser("encode", help="write a dataset's latent codes as .npy")
-    encode.add_argument("--model", required=True, help="checkpoint (.safetensors, or .pt with its .json)")
+    encode.add_argument("--model", help="checkpoint (.safetensors, or .pt with its .json)")
+    _add_user_model_options(encode)
     encode.add_argument("--data", default="digits")
     encode.add_argument("--split", choices=("all", "train", "test"), default="all")
     encode.add_argument("--out", required=True)
 
     info = sub.add_parser("info", help="describe a checkpoint or a dataset")
-    info.add_argument("file")
+    info.add_argument("file", nargs="?", help="a model or dataset file (omit with --model-code)")
+    info.add_argument("--data", default="digits", help="with --model-code: the dataset whose samples probe it")
+    _add_user_model_options(info)
 
     data = sub.add_parser("data", help="download or list the standard datasets")
     data_sub = data.add_subparsers(dest="data_command", required=True)
@@ -308,13 +328,19 @@ def cmd_encode(args: argparse.Namespace) -> int:
     from aeviewer.core.inference import encode_array
     from aeviewer.core.loaders import load_dataset
 
-    loaded = load_checkpoint(args.model)
+    if bool(args.model) == bool(args.model_code):
+        raise AeviewerError("encode needs either --model CHECKPOINT or --model-code FILE.py --weights W")
     dataset = load_dataset(args.data)
-    if tuple(dataset.sample_shape) != tuple(loaded.config.input_shape):
-        raise AeviewerError(f"{args.model}: the model takes {tuple(loaded.config.input_shape)} inputs but "
-                            f"{dataset.name} has {tuple(dataset.sample_shape)}")
+    if args.model_code:
+        model = _load_user_model_for(args, dataset)
+    else:
+        loaded = load_checkpoint(args.model)
+        if tuple(dataset.sample_shape) != tuple(loaded.config.input_shape):
+            raise AeviewerError(f"{args.model}: the model takes {tuple(loaded.config.input_shape)} inputs but "
+                                f"{dataset.name} has {tuple(dataset.sample_shape)}")
+        model = loaded.model
     part = dataset if args.split == "all" else dataset.split(test=args.split == "test")
-    codes = encode_array(loaded.model, part.x)
+    codes = encode_array(model, part.x)
     out = Path(args.out)
     _atomic_save_npy(out, codes)
     print(f"{out}: {codes.shape[0]:,} codes of {codes.shape[1]} dims", file=sys.stderr)
@@ -339,6 +365,18 @@ def _atomic_save_npy(path: Path, array) -> None:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    if args.model_code:
+        from aeviewer.core.loaders import load_dataset
+
+        model = _load_user_model_for(args, load_dataset(args.data))
+        print(f"{args.model_code}: your model, weights {args.weights}")
+        for key, value in model.config.to_dict().items():
+            print(f"  {key}: {value}")
+        print(f"  input: {'flattened' if model.flat_input else 'as the samples are'}")
+        print(f"  parameters: {sum(p.numel() for p in model.parameters()):,}")
+        return 0
+    if not args.file:
+        raise AeviewerError("info needs a FILE (or --model-code FILE.py --weights W)")
     path = Path(args.file)
     if path.suffix.lower() in MODEL_SUFFIXES:
         from aeviewer.core.checkpoint import load_checkpoint
@@ -466,7 +504,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from aeviewer.gui.app import run_gui
 
-            return run_gui(args.data, args.model, follow=args.follow)
+            return run_gui(args.data, args.model, args.model_code, args.weights, args.model_class,
+                           follow=args.follow)
         return commands[args.command](args)
     except AeviewerError as exc:
         print(f"aeviewer: error: {exc}", file=sys.stderr)

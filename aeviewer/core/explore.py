@@ -13,9 +13,9 @@ import numpy as np
 import torch
 
 from aeviewer.core.dataset import Dataset
-from aeviewer.core.inference import encode_array, reconstruct_array
+from aeviewer.core.embedding import Embedding, pca_embedding
+from aeviewer.core.inference import decode_array, encode_array, reconstruct_array
 from aeviewer.core.pca import PcaBaseline
-from aeviewer.core.projection import PlaneProjection
 
 MAX_SHOWN = 10_000  # points in the scatters: enough to see the structure, cheap to redraw
 
@@ -67,7 +67,7 @@ class AutoencoderSpace:
     model: torch.nn.Module
     data: Dataset
     codes: np.ndarray
-    projection: PlaneProjection
+    projection: Embedding  # PCA plane by default; t-SNE/UMAP through `with_embedding`
     points: np.ndarray
     _decoder: PointDecoder = field(repr=False)
     _recon: np.ndarray | None = field(default=None, repr=False)
@@ -77,9 +77,15 @@ class AutoencoderSpace:
         model.eval()
         if codes is None:
             codes = encode_array(model, data.x)
-        projection = PlaneProjection.fit(codes)
-        return cls(model, data, codes, projection, projection.to_plane(codes),
-                   PointDecoder(model, codes.shape[1]))
+        projection = pca_embedding(codes)
+        return cls(model, data, codes, projection, projection.points, PointDecoder(model, codes.shape[1]))
+
+    def with_embedding(self, embedding: Embedding) -> AutoencoderSpace:
+        """The same model and codes shown through another projection (t-SNE, UMAP, PCA)."""
+        if embedding.codes.shape != self.codes.shape:
+            raise ValueError(f"embedding of {embedding.codes.shape} codes does not fit {self.codes.shape}")
+        return AutoencoderSpace(self.model, self.data, self.codes, embedding, embedding.points, self._decoder,
+                                self._recon)
 
     @property
     def latent_dim(self) -> int:
@@ -90,6 +96,20 @@ class AutoencoderSpace:
 
     def decode_at(self, xy: np.ndarray) -> np.ndarray:
         return self._decoder(self.code_at(xy))
+
+    def decode_code(self, code: np.ndarray) -> np.ndarray:
+        """One latent code → one decoded sample (the fast path used while dragging sliders)."""
+        return self._decoder(code)
+
+    def decode_codes(self, codes: np.ndarray) -> np.ndarray:
+        """N codes → N decoded samples, batched."""
+        out = decode_array(self.model, codes) if hasattr(self.model, "config") else np.stack(
+            [self._decoder(c) for c in np.atleast_2d(codes)])
+        return out.reshape(len(out), *self.data.sample_shape)
+
+    def place(self, codes: np.ndarray) -> np.ndarray:
+        """Where codes land on the current plane (exact for PCA, interpolated for t-SNE/UMAP)."""
+        return self.projection.to_plane(codes)
 
     def reconstructions(self) -> np.ndarray:
         if self._recon is None:

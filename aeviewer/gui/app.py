@@ -6,7 +6,8 @@ import os
 import sys
 
 
-def run_gui(dataset: str = "digits", model: str | None = None, follow: str | None = None) -> int:
+def run_gui(dataset: str = "digits", model: str | None = None, model_code: str | None = None,
+            weights: str | None = None, model_class: str | None = None, follow: str | None = None) -> int:
     import pyqtgraph as pg
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -33,6 +34,10 @@ def run_gui(dataset: str = "digits", model: str | None = None, follow: str | Non
         window = start_window(dataset)
         if model:
             window.load_model(model)
+        if model_code:
+            from aeviewer.gui.user_model_dialog import open_user_model
+
+            open_user_model(window, model_code, weights, model_class)
         if follow:
             window.follow_run(follow)
         window.setGeometry(frame.geometry())

@@ -29,6 +29,7 @@ from aeviewer.core.recovery import DEFAULT_INTERVAL_S, RecoveryAutosaver, clear_
 from aeviewer.core.train import Trainer, resolve_device
 from aeviewer.gui.about_dialog import AboutDialog, ReadmeDialog
 from aeviewer.gui.background import BackgroundTask
+from aeviewer.gui.explore_dock import ExploreDock
 from aeviewer.gui.export_actions import ExportActions
 from aeviewer.gui.first_run_hint import FirstRunHint
 from aeviewer.gui.icons import app_icon
@@ -42,6 +43,7 @@ from aeviewer.gui.session_actions import SessionActions
 from aeviewer.gui.settings_panel import SettingsPanel
 from aeviewer.gui.toolbar import build_toolbar
 from aeviewer.gui.training_worker import TrainingWorker
+from aeviewer.gui.user_model_dialog import open_user_model_dialog
 
 MODEL_SUFFIXES = {".safetensors", ".pt", ".pth"}
 DOWNLOADABLE = {"mnist": "MNIST", "fashion-mnist": "Fashion-MNIST", "cifar10": "CIFAR-10"}
@@ -88,6 +90,9 @@ class MainWindow(QMainWindow):
         self.first_run_hint = FirstRunHint.show_once(self.ae_view, self.settings)
         if self.first_run_hint is not None:
             self.ae_view.probe_released.connect(self.first_run_hint.dismiss)
+        self.explore = ExploreDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.explore)
+        self.resizeDocks([self.explore], [290], Qt.Orientation.Horizontal)
 
         threads.use_for_interactive_work()
         # Coalesce probe moves: decode once per event-loop pass, always at the newest position.
@@ -130,6 +135,7 @@ class MainWindow(QMainWindow):
             self._action(get_menu, f"{title} (download)…", lambda _=False, k=key: self.download_dataset(k))
         file_menu.addSeparator()
         self._action(file_menu, "&Load model…", self.load_model_dialog, QKeySequence("Ctrl+L"))
+        self._action(file_menu, "Open &your own model (.py + weights)…", lambda: open_user_model_dialog(self))
         self.save_action = self._action(file_menu, "&Save model…", self.save_model_dialog,
                                         QKeySequence.StandardKey.Save)
         self._action(file_menu, "F&ollow run…", self.follow_run_dialog)
@@ -336,6 +342,10 @@ class MainWindow(QMainWindow):
     def save_model(self, path: str | Path) -> bool:
         if self.model is None or self.dataset is None:
             return False
+        if not isinstance(self.model, Autoencoder):
+            self.show_error("This is your own model (opened from a .py file): keep its weights where they came from; "
+                            "aeviewer saves only the models it builds.")
+            return False
         try:
             saved = save_checkpoint(path, self.model, dataset_name=self.dataset.name,
                                     dataset_shape=tuple(self.dataset.x.shape), history=self.history)
@@ -471,6 +481,7 @@ class MainWindow(QMainWindow):
         self._queue_decode("ae", self.ae_view.probe_position())
         if self.selected is not None:
             self._show_selection()
+        self.explore.space_changed()
 
     def _queue_decode(self, which: str, xy: np.ndarray) -> None:
         self._pending[which] = np.asarray(xy, dtype=np.float64)

@@ -18,6 +18,15 @@ def label_colour(label: int, n_classes: int) -> pg.Qt.QtGui.QColor:
     return pg.intColor(label, hues=n_classes)
 
 
+def _title_min_without_width(label: pg.LabelItem) -> None:
+    height = label.itemRect().height()
+    label.setMinimumWidth(0)
+    label.setMinimumHeight(height)
+    label._sizeHint = {Qt.SizeHint.MinimumSize: (0, height), Qt.SizeHint.PreferredSize: (0, height),
+                       Qt.SizeHint.MaximumSize: (-1, -1), Qt.SizeHint.MinimumDescent: (0, 0)}
+    label.updateGeometry()
+
+
 class ScatterView(pg.PlotWidget):
     """Shows points; emits `probe_moved` while the probe moves and `point_clicked` with a sample index.
 
@@ -58,6 +67,11 @@ class ScatterView(pg.PlotWidget):
         self._grab_offset: np.ndarray | None = None  # probe minus mouse, in data units, while dragging
         self.scene().sigMouseClicked.connect(self._on_scene_click)
         self.plotItem.vb.sigRangeChangedManually.connect(self._stop_following)
+        # pyqtgraph's LabelItem makes its text width the minimum width, so a long title widened the plot past
+        # its pane and hid the legend; let the title be clipped instead.
+        title = self.plotItem.titleLabel
+        title.updateMin = lambda: _title_min_without_width(title)
+        title.updateMin()
 
     # --- data -----------------------------------------------------------------------------------
     def set_points(self, points: np.ndarray, labels: np.ndarray | None, class_names: tuple[str, ...] = ()) -> None:
@@ -189,6 +203,8 @@ class ScatterView(pg.PlotWidget):
         vb = self.plotItem.vb
         if not vb.sceneBoundingRect().contains(ev.scenePos()):
             return
+        if self.legend.isVisible() and self.legend.sceneBoundingRect().contains(ev.scenePos()):
+            return  # a legend click shows or hides a class; it neither picks nor moves the probe
         pos = vb.mapSceneToView(ev.scenePos())
         xy = np.array([pos.x(), pos.y()])
         index = self._nearest_point_on_screen(ev.scenePos())
@@ -198,13 +214,26 @@ class ScatterView(pg.PlotWidget):
             self.set_probe(xy)
             self.probe_released.emit(xy)
 
+    def visible_mask(self) -> np.ndarray:
+        """Which points are drawn: a class hidden by clicking its legend entry is filtered out."""
+        mask = np.ones(len(self._points), dtype=bool)
+        for group, idx in zip(self._groups, self._group_indices, strict=True):
+            if not group.isVisible():
+                mask[idx] = False
+        return mask
+
+    def point_under(self, pos) -> int | None:
+        """The visible sample under a viewport pixel position, or None."""
+        return self._nearest_point_on_screen(self.mapToScene(pos))
+
     def _nearest_point_on_screen(self, scene_pos, radius_px: float = 6.0) -> int | None:
-        """The sample drawn under the cursor (within a few pixels), nearest first."""
+        """The sample drawn under the cursor (within a few pixels), nearest first; hidden classes are skipped."""
         if not len(self._points):
             return None
         vb = self.plotItem.vb
         px = vb.viewPixelSize()  # view units per pixel, (x, y)
         pos = vb.mapSceneToView(scene_pos)
         d = ((self._points[:, 0] - pos.x()) / px[0]) ** 2 + ((self._points[:, 1] - pos.y()) / px[1]) ** 2
+        d[~self.visible_mask()] = np.inf
         i = int(np.argmin(d))
         return i if d[i] <= radius_px**2 else None
