@@ -14,7 +14,9 @@ class LossPlot(pg.PlotWidget):
         self.setBackground("w")
         self.plotItem.setLabel("bottom", "step")
         self.plotItem.setLogMode(y=True)
-        self.plotItem.showGrid(x=True, y=True, alpha=0.15)
+        self.grid = pg.GridItem(pen=pg.mkPen(225, 225, 225), textPen=None)  # cheaper than the axes' grid
+        self.grid.setZValue(-100)
+        self.addItem(self.grid)
         self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
         self._steps: dict[str, list[float]] = {}
         self._values: dict[str, list[float]] = {}

@@ -46,7 +46,11 @@ class ScatterView(pg.PlotWidget):
     def __init__(self, title: str, parent=None) -> None:
         super().__init__(parent=parent, title=title)
         self.setBackground("w")
-        self.plotItem.showGrid(x=True, y=True, alpha=0.15)
+        # A GridItem, not the axes' grid: the axes draw their grid as one picture spanning the plot, which
+        # costs ~25 ms on every repaint (a probe move included); this costs ~1.5 ms.
+        self.grid = pg.GridItem(pen=pg.mkPen(225, 225, 225), textPen=None)
+        self.grid.setZValue(-100)
+        self.addItem(self.grid)
         self.plotItem.setMenuEnabled(False)
         self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200))
         self._groups: list[pg.ScatterPlotItem] = []

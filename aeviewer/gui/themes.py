@@ -7,8 +7,10 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 THEMES = {
-    "light": {"background": "#ffffff", "foreground": "#000000", "window": "#f4f4f4", "probe": "#000000"},
-    "dark": {"background": "#121216", "foreground": "#ebebeb", "window": "#1c1c22", "probe": "#ffffff"},
+    "light": {"background": "#ffffff", "foreground": "#000000", "window": "#f4f4f4", "probe": "#000000",
+              "grid": "#e1e1e1"},
+    "dark": {"background": "#121216", "foreground": "#ebebeb", "window": "#1c1c22", "probe": "#ffffff",
+             "grid": "#2c2c34"},
 }
 LARGE_MARKER = 11
 NORMAL_PROBE, LARGE_PROBE = 18, 34
@@ -52,6 +54,9 @@ def style_plot(plot: pg.PlotWidget, name: str, large: bool) -> None:
         legend.setLabelTextSize("16pt" if large else "8pt")
         for _, label in legend.items:
             label.setText(label.text, color=fg, size="16pt" if large else "8pt")
+    grid = getattr(plot, "grid", None)
+    if isinstance(grid, pg.GridItem):
+        grid.setPen(pg.mkPen(colours["grid"]))
     probe = getattr(plot, "probe", None)
     if probe is not None:
         probe.setPen(pg.mkPen(colours["probe"], width=4 if large else 2.5))
