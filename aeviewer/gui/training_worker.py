@@ -35,7 +35,7 @@ class TrainingWorker(QThread):
     failed = Signal(str)
     finished_training = Signal(bool)  # True: all epochs ran; False: cancelled or failed
 
-    def __init__(self, make_trainer: Callable[[], Trainer], shown_x: np.ndarray, snapshot_interval: float = 0.25,
+    def __init__(self, make_trainer: Callable[[], Trainer], shown_x: np.ndarray, snapshot_interval: float = 0.5,
                  autosaver: RecoveryAutosaver | None = None) -> None:
         super().__init__()
         self.make_trainer = make_trainer
