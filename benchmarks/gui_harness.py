@@ -30,8 +30,12 @@ def mnist_like(n: int = 12_000, seed: int = 0) -> Dataset:
 
 
 def main_window(dataset: Dataset, tmpdir: str):
+    """The window as the app has it once started: torch's one-time optimizer imports already paid
+    (the app does that in the background right after its first paint, see gui/startup.py)."""
+    from aeviewer.core.warmup import warm_up
     from aeviewer.gui.main_window import MainWindow
 
+    warm_up()
     window = MainWindow(settings=QSettings(os.path.join(tmpdir, "bench.ini"), QSettings.Format.IniFormat))
     window.set_dataset(dataset)
     window.show()
