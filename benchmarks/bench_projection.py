@@ -33,7 +33,7 @@ def main() -> None:
     t0 = time.perf_counter()
     TSNE(n_components=2, random_state=0).fit_transform(codes)
     sklearn_s = time.perf_counter() - t0
-    path = "openTSNE (1 thread, 750 iterations)" if has_module("openTSNE") else "scikit-learn fallback"
+    path = "openTSNE (all cores, 750 iterations)" if has_module("openTSNE") else "scikit-learn fallback"
     emit([Figure(f"t-SNE of {args.samples:,} codes vs scikit-learn default", ours / sklearn_s, "×", 1.0,
                  detail=f"ours {ours:.1f} s ({path}) vs scikit-learn TSNE() {sklearn_s:.1f} s")])
 

@@ -193,7 +193,10 @@ def tsne_points(codes: np.ndarray, *, seed: int = 0, perplexity: float = 30.0, n
                 return cancel is not None and cancel.is_set()  # True stops openTSNE
 
         tsne = TSNE(n_components=2, perplexity=perplexity, n_iter=n_iter, early_exaggeration_iter=early,
-                    random_state=seed, n_jobs=1, callbacks=Callback(), callbacks_every_iters=10, verbose=False)
+                    random_state=seed, n_jobs=-1, callbacks=Callback(),
+                    # Barnes-Hut beats FFT up to ~20k points on few cores (10k: 20 s vs 26 s on 2 cores)
+                    negative_gradient_method="bh" if len(codes) <= 20_000 else "fft",
+                    callbacks_every_iters=10, verbose=False)
         points = np.asarray(tsne.fit(codes), np.float64)
         _check_cancel(cancel)
     else:
