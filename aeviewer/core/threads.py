@@ -7,7 +7,10 @@ inherited by threads started later), so a training thread restores the default f
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
+import threading
 
 import torch
 
@@ -15,6 +18,7 @@ DEFAULT_THREADS = torch.get_num_threads()  # captured when first imported, befor
 
 
 INTERACTIVE_SWITCH_INTERVAL_S = 0.001
+BACKGROUND_NICE = 10
 
 
 def use_for_interactive_work() -> None:
@@ -27,6 +31,14 @@ def use_for_interactive_work() -> None:
     sys.setswitchinterval(INTERACTIVE_SWITCH_INTERVAL_S)
 
 
-def use_for_bulk_work() -> None:
-    """Call at the start of a worker thread that trains or encodes in bulk."""
+def use_for_bulk_work(background: bool = False) -> None:
+    """Call at the start of a worker thread that trains or encodes in bulk.
+
+    `background=True` also lowers this thread's CPU priority (Linux: nice is per thread, and the
+    thread pool torch starts from here inherits it), so on a machine with few cores the GUI thread
+    runs as soon as it has work and training takes the rest.
+    """
+    if background and sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
     torch.set_num_threads(DEFAULT_THREADS)

@@ -71,7 +71,7 @@ class TrainingWorker(QThread):
             trainer.resume()
 
     def run(self) -> None:  # runs in the worker thread
-        threads.use_for_bulk_work()
+        threads.use_for_bulk_work(background=True)
         completed = False
         try:
             trainer = self.make_trainer()
