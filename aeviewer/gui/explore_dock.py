@@ -230,7 +230,7 @@ class ExploreDock(QDockWidget):
         w = self.window_
         code = self.space.code_at(w.ae_view.probe_position())
         w.ae_space = self.space.with_embedding(embedding)
-        w.ae_view.setTitle(f"Autoencoder latent space — {embedding.label}")
+        w.ae_view.setTitle(f"Autoencoder · {embedding.label}")
         w.ae_view.set_points(w.ae_space.points, w.shown.y, w.shown.class_names)
         w.ae_view.follow_data()
         self._feed_overlay()

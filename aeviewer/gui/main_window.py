@@ -90,9 +90,12 @@ class MainWindow(QMainWindow):
         self.first_run_hint = FirstRunHint.show_once(self.ae_view, self.settings)
         if self.first_run_hint is not None:
             self.ae_view.probe_released.connect(self.first_run_hint.dismiss)
+        # Explore shares the left column with Settings (as tabs), so the two scatters get the width.
         self.explore = ExploreDock(self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.explore)
-        self.resizeDocks([self.explore], [290], Qt.Orientation.Horizontal)
+        settings_dock = self.findChild(QDockWidget, "settings")
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.explore)
+        self.tabifyDockWidget(settings_dock, self.explore)
+        settings_dock.raise_()
 
         threads.use_for_interactive_work()
         # Coalesce probe moves: decode once per event-loop pass, always at the newest position.
@@ -476,7 +479,7 @@ class MainWindow(QMainWindow):
     def _show_model_snapshot(self, model: Autoencoder, codes: np.ndarray | None) -> None:
         """Put a (snapshot of the) model's codes in the latent view and redecode at the probe."""
         self.ae_space = AutoencoderSpace.build(model, self.shown, codes)
-        self.ae_view.setTitle(f"Autoencoder latent space — {self.ae_space.projection.label}")
+        self.ae_view.setTitle(f"Autoencoder · {self.ae_space.projection.label}")
         self.ae_view.set_points(self.ae_space.points, self.shown.y, self.shown.class_names)
         self._queue_decode("ae", self.ae_view.probe_position())
         if self.selected is not None:
