@@ -127,6 +127,24 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _model_for(args: argparse.Namespace, dataset):
+    """The model `train` asks for (a preset or kind/backbone/latent…), seeded, with its training defaults."""
+    from aeviewer.core.models import ModelConfig, build_model, preset
+    from aeviewer.core.train import TrainConfig
+
+    try:
+        if args.preset:
+            config = preset(args.preset, dataset.sample_shape)
+            defaults = TrainConfig.for_preset(args.preset)
+        else:
+            config = ModelConfig(kind=args.kind, backbone=args.backbone, input_shape=dataset.sample_shape,
+                                 latent_dim=args.latent, loss=args.loss, beta=args.beta, l1=args.l1)
+            defaults = TrainConfig()
+        return config, defaults, build_model(config, seed=args.seed)
+    except ValueError as exc:
+        raise AeviewerError(f"cannot build that model for {dataset.name}: {exc}") from exc
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     import numpy as np
 
@@ -137,21 +155,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     from aeviewer.core.checkpoint import save_checkpoint
     from aeviewer.core.loaders import load_dataset
-    from aeviewer.core.models import ModelConfig, build_model, preset
     from aeviewer.core.train import TrainConfig, Trainer
 
     dataset = load_dataset(args.data)
-    try:
-        if args.preset:
-            config = preset(args.preset, dataset.sample_shape)
-            defaults = TrainConfig.for_preset(args.preset)
-        else:
-            config = ModelConfig(kind=args.kind, backbone=args.backbone, input_shape=dataset.sample_shape,
-                                 latent_dim=args.latent, loss=args.loss, beta=args.beta, l1=args.l1)
-            defaults = TrainConfig()
-        model = build_model(config)
-    except ValueError as exc:
-        raise AeviewerError(f"cannot build that model for {dataset.name}: {exc}") from exc
+    config, defaults, model = _model_for(args, dataset)
     train_config = TrainConfig(epochs=args.epochs or 20, batch_size=args.batch_size or defaults.batch_size,
                                lr=args.lr or defaults.lr, seed=args.seed, device=args.device)
     train = dataset.split(test=False)
@@ -213,7 +220,6 @@ def _train_run(args: argparse.Namespace, context) -> int:
     from aeviewer.core import distributed, run_folder
     from aeviewer.core.checkpoint import save_checkpoint
     from aeviewer.core.loaders import load_dataset
-    from aeviewer.core.models import ModelConfig, build_model, preset
     from aeviewer.core.train import TrainConfig, Trainer
 
     main_rank = context is None or context.is_main
@@ -243,17 +249,7 @@ def _train_run(args: argparse.Namespace, context) -> int:
             stale_log.unlink()
         data_spec = args.data
         dataset = load_dataset(data_spec)
-        try:
-            if args.preset:
-                config = preset(args.preset, dataset.sample_shape)
-                defaults = TrainConfig.for_preset(args.preset)
-            else:
-                config = ModelConfig(kind=args.kind, backbone=args.backbone, input_shape=dataset.sample_shape,
-                                     latent_dim=args.latent, loss=args.loss, beta=args.beta, l1=args.l1)
-                defaults = TrainConfig()
-            model = build_model(config, seed=args.seed)
-        except ValueError as exc:
-            raise AeviewerError(f"cannot build that model for {dataset.name}: {exc}") from exc
+        config, defaults, model = _model_for(args, dataset)
         train_config = TrainConfig(epochs=args.epochs or 20, batch_size=args.batch_size or defaults.batch_size,
                                    lr=args.lr or defaults.lr, seed=args.seed, device=args.device)
     if context is not None:

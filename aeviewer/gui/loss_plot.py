@@ -23,17 +23,7 @@ class LossPlot(pg.PlotWidget):
         self._curves: dict[str, pg.PlotDataItem] = {}
 
     def add(self, step: int, losses: dict[str, float]) -> None:
-        for name, value in losses.items():
-            if not np.isfinite(value) or value <= 0:  # log axis: skip what cannot be drawn
-                continue
-            if name not in self._curves:
-                colour = "#111" if name == "total" else PALETTE[len(self._curves) % len(PALETTE)]
-                self._curves[name] = self.plot([], [], pen=pg.mkPen(colour, width=2 if name == "total" else 1.5),
-                                               name=name)
-                self._steps[name], self._values[name] = [], []
-            self._steps[name].append(step)
-            self._values[name].append(value)
-            self._curves[name].setData(self._steps[name], self._values[name])
+        self.add_many([(step, losses)])
 
     def add_many(self, points) -> None:
         """Append many (step, losses) pairs and redraw once (a followed run's log can hold thousands)."""
