@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aeviewer.gui.class_combos import fill_class_combos
 from aeviewer.gui.mosaic_pane import MosaicPane
 
 ENDS = {"selected": "last two selected samples", "classes": "two class means"}
@@ -58,13 +59,7 @@ class InterpolationPanel(QWidget):
         self._changed()
 
     def set_classes(self, names: list[str]) -> None:
-        for combo, default in ((self.class_a, 0), (self.class_b, 1)):
-            combo.blockSignals(True)
-            combo.clear()
-            for label, name in enumerate(names):
-                combo.addItem(name, label)
-            combo.setCurrentIndex(min(default, len(names) - 1))
-            combo.blockSignals(False)
+        fill_class_combos(((self.class_a, 0), (self.class_b, 1)), names)
         self.ends.model().item(1).setEnabled(len(names) >= 2)
 
     def _changed(self, *_: object) -> None:

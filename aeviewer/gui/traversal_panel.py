@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from aeviewer.gui.class_combos import fill_class_combos
+
 STEPS = 1000  # slider resolution
 VISIBLE_SLIDERS = 16  # the scroll area is sized to show this many; the rest scroll
 
@@ -117,13 +119,7 @@ class TraversalPanel(QWidget):
 
     # --- attribute vector ---------------------------------------------------------------------------
     def set_classes(self, names: list[str]) -> None:
-        for combo, default in ((self.towards, 1), (self.away_from, 0)):
-            combo.blockSignals(True)
-            combo.clear()
-            for label, name in enumerate(names):
-                combo.addItem(name, label)
-            combo.setCurrentIndex(min(default, len(names) - 1))
-            combo.blockSignals(False)
+        fill_class_combos(((self.towards, 1), (self.away_from, 0)), names)
         self.attribute_box.setEnabled(len(names) >= 2)
         self.strength.blockSignals(True)
         self.strength.setValue(0)
