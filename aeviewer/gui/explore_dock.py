@@ -117,6 +117,8 @@ class ExploreDock(QDockWidget):
             inspector.selected.connect(self._box_selected)
         self.selection.shape.currentIndexChanged.connect(self._selection_shape)
         self.denoise.changed.connect(self.update_denoise)
+        self._panels_stale = False
+        self.visibilityChanged.connect(lambda shown: self._refresh_panels() if shown and self._panels_stale else None)
         view.probe_moved.connect(self._probe_moved)
         view.point_clicked.connect(self._remember_selection)
         window.pca_view.point_clicked.connect(self._remember_selection)
@@ -139,16 +141,10 @@ class ExploreDock(QDockWidget):
             self.traversal.set_classes(names)
             self.interpolation.set_classes(names)
             self.recent = []
-        codes = space.codes
-        spread = codes.std(axis=0) if len(codes) else np.ones(space.latent_dim)
-        centre = codes.mean(axis=0) if len(codes) else np.zeros(space.latent_dim)
-        lo, hi = codes.min(axis=0) if len(codes) else centre - 3, codes.max(axis=0) if len(codes) else centre + 3
-        pad = 0.25 * np.maximum(spread, 1e-3)
-        self.traversal.set_ranges(np.stack([lo - pad, hi + pad], axis=1))
+        self._refresh_panels()
         self._feed_overlay()
         self.generated_codes = None
         self.generated_item.setData([], [])
-        self._show_mapping()
         if self._wanted_method != space.projection.method:
             if self.window_.training:
                 self.projection.note.setText(f"Showing PCA while training; {METHOD_TITLES[self._wanted_method]} "
@@ -158,6 +154,24 @@ class ExploreDock(QDockWidget):
         self.update_path()
         if self.tabs.currentWidget() is self.denoise:
             self.update_denoise()
+
+    def _refresh_panels(self) -> None:
+        """Slider ranges and the mapping readout. Skipped while the dock is hidden (e.g. behind the
+        Settings tab during training, when snapshots arrive twice a second) and done when it shows."""
+        space = self.space
+        if space is None:
+            return
+        if not self.isVisible() or self.visibleRegion().isEmpty():  # a tab behind another stays "visible"
+            self._panels_stale = True
+            return
+        self._panels_stale = False
+        codes = space.codes
+        spread = codes.std(axis=0) if len(codes) else np.ones(space.latent_dim)
+        centre = codes.mean(axis=0) if len(codes) else np.zeros(space.latent_dim)
+        lo, hi = codes.min(axis=0) if len(codes) else centre - 3, codes.max(axis=0) if len(codes) else centre + 3
+        pad = 0.25 * np.maximum(spread, 1e-3)
+        self.traversal.set_ranges(np.stack([lo - pad, hi + pad], axis=1))
+        self._show_mapping()
 
     def _class_names(self) -> list[str]:
         shown = self.window_.shown

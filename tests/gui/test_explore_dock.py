@@ -54,8 +54,15 @@ def test_switch_to_tsne_and_drag_decodes_through_its_inverse(make_main_window, q
     np.testing.assert_allclose(w.ae_space.points, pca_points, atol=1e-5)
 
 
+def show_explore(w, qtbot) -> None:
+    """Bring the Explore tab to the front, as a user does before using its panels."""
+    w.explore.raise_()
+    qtbot.waitUntil(lambda: not w.explore.visibleRegion().isEmpty(), timeout=2000)
+
+
 def test_moving_a_traversal_slider_moves_the_probe_and_changes_the_image(make_main_window, qtbot):
     w = make_main_window()
+    show_explore(w, qtbot)
     wide_model(w)
     dock = w.explore
     assert len(dock.traversal.sliders) == 8
@@ -210,6 +217,7 @@ def test_a_users_own_vae_file_opens_and_decodes_at_the_probe(make_main_window, q
     from tests.core.test_user_model import write_tutorial_vae
 
     w = make_main_window()
+    show_explore(w, qtbot)
     code, weights, original = write_tutorial_vae(tmp_path)
     assert open_user_model(w, code, weights)
     assert w.ae_space.latent_dim == 3 and len(w.explore.traversal.sliders) == 3
@@ -313,3 +321,19 @@ def test_cancelling_a_running_projection_keeps_the_pca_view(make_main_window, qt
     np.testing.assert_allclose(w.ae_view.points(), pca_points)
     assert not dock.projection.cancel_button.isVisibleTo(dock.projection)
     assert dock.projection.current_method() == "pca"
+
+
+def test_a_hidden_explore_tab_catches_up_when_shown(make_main_window, qtbot):
+    from PySide6.QtWidgets import QDockWidget
+
+    w = make_main_window()
+    w.findChild(QDockWidget, "settings").raise_()
+    qtbot.waitUntil(lambda: w.explore.visibleRegion().isEmpty(), timeout=2000)
+    wide_model(w)  # a new 8-D space arrives while the Explore tab is behind Settings
+    assert w.explore._panels_stale and len(w.explore.traversal.sliders) != 8
+    w.explore.raise_()
+    qtbot.waitUntil(lambda: len(w.explore.traversal.sliders) == 8, timeout=2000)
+    assert not w.explore._panels_stale
+    codes = w.ae_space.codes
+    assert np.all(w.explore.traversal.ranges[:, 0] < codes.min(axis=0))
+    assert np.all(w.explore.traversal.ranges[:, 1] > codes.max(axis=0))
