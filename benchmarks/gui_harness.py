@@ -15,7 +15,14 @@ from aeviewer.core.dataset import Dataset  # noqa: E402
 
 
 def app() -> QApplication:
-    return QApplication.instance() or QApplication([])
+    """The QApplication with the app's own pyqtgraph settings (see aeviewer/gui/app.py)."""
+    existing = QApplication.instance()
+    if existing is not None:
+        return existing
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True)
+    return QApplication([])
 
 
 def mnist_like(n: int = 12_000, seed: int = 0) -> Dataset:
