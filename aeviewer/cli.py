@@ -113,6 +113,9 @@ def _build_parser() -> argparse.ArgumentParser:
     source = export.add_mutually_exclusive_group(required=True)
     source.add_argument("--session", help="a saved .aev session")
     source.add_argument("--model", help="a model checkpoint (use with --data)")
+    source.add_argument("--model-code", metavar="FILE.py", help="your own model file (use with --weights, --data)")
+    export.add_argument("--weights", metavar="W", help="with --model-code: its weights (.safetensors or .pt)")
+    export.add_argument("--model-class", help="with --model-code: the class to build when the file defines several")
     export.add_argument("--data", default="digits", help="dataset for --model (default: digits)")
     export.add_argument("--what", required=True, choices=("png", "grid", "strip", "gif", "mp4", "tsv"),
                         help="png: latent scatter; grid: decodes over the view; strip: originals above "
@@ -435,7 +438,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     from aeviewer.core import export
     from aeviewer.core.scene import Scene
 
-    scene = Scene.from_session(args.session) if args.session else Scene.from_files(args.model, args.data)
+    if args.session:
+        scene = Scene.from_session(args.session)
+    elif args.model_code:
+        from aeviewer.core.loaders import load_dataset
+
+        dataset = load_dataset(args.data)
+        scene = Scene.from_model(_load_user_model_for(args, dataset), dataset, args.model_code)
+    else:
+        scene = Scene.from_files(args.model, args.data)
     theme = args.theme or scene.session.theme
     shown, space, out = scene.shown, scene.space, Path(args.out)
     if args.size < 16:

@@ -64,3 +64,18 @@ def test_export_errors_are_one_line(tmp_path, session_file, capsys):
                  "--out", str(tmp_path / "x.gif")]) == 2
     assert "no recorded path named 'nope'" in capsys.readouterr().err
     assert not (tmp_path / "x.gif").exists()
+
+
+def test_export_takes_a_users_own_model_file(tmp_path, capsys):
+    from tests.core.test_user_model import write_tutorial_vae
+
+    code, weights, _ = write_tutorial_vae(tmp_path)
+    out = tmp_path / "tsv"
+    assert main(["export", "--model-code", str(code), "--weights", str(weights), "--data", "digits",
+                 "--what", "tsv", "--out", str(out)]) == 0
+    rows = (out / "vectors.tsv").read_text().splitlines()
+    assert len(rows) == 359 and all(len(r.split("\t")) == 3 for r in rows[:5])  # its 3-D code
+    png = tmp_path / "scatter.png"
+    assert main(["export", "--model-code", str(code), "--weights", str(weights), "--what", "png",
+                 "--out", str(png)]) == 0
+    assert Image.open(png).size[0] > 100

@@ -39,9 +39,13 @@ class Scene:
         from aeviewer.core.loaders import load_dataset
 
         loaded = load_checkpoint(model_path)
-        dataset = load_dataset(data)
-        session = Session(dataset=dataset_reference(dataset), model=loaded.model, model_meta=dict(loaded.meta))
-        return cls.build(session, dataset, source=str(model_path))
+        return cls.from_model(loaded.model, load_dataset(data), str(model_path), dict(loaded.meta))
+
+    @classmethod
+    def from_model(cls, model, dataset: Dataset, source: str = "", meta: dict | None = None) -> Scene:
+        """A scene for a model already in memory (a checkpoint, or a user's own model file)."""
+        session = Session(dataset=dataset_reference(dataset), model=model, model_meta=meta or {})
+        return cls.build(session, dataset, source=source)
 
     @classmethod
     def build(cls, session: Session, dataset: Dataset, source: str = "") -> Scene:
