@@ -1,8 +1,8 @@
 """Presentation mode: full screen, large type and markers, side panels hidden, driven from the keyboard.
 
-Keys while presenting: arrows move the probe; `[` / `]` step the probe to the previous / next class
-centre (interpolation endpoints are not in this build); space plays or pauses the selected recording
-or the class-centre tour; 0-9 jump to that class's centre; F11 or Esc leaves.
+Keys while presenting: arrows move the probe; `[` / `]` jump to the two ends of the interpolation path
+(Explore ▸ Path), or without one step to the previous / next class centre; space plays or pauses the
+selected recording or the class-centre tour; 0-9 jump to that class's centre; F11 or Esc leaves.
 """
 
 from __future__ import annotations
@@ -133,7 +133,8 @@ class PresentationController(QObject):
             w.ae_view.set_probe(w.ae_view.probe_position() + np.array([dx * (x1 - x0), dy * (y1 - y0)]) * ARROW_STEP)
             return True
         if key in (Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight):
-            self.step_centre(-1 if key == Qt.Key.Key_BracketLeft else 1)
+            if not self.to_path_end(0 if key == Qt.Key.Key_BracketLeft else -1):
+                self.step_centre(-1 if key == Qt.Key.Key_BracketLeft else 1)
             return True
         if key == Qt.Key.Key_Space:
             w.recordings.toggle_play()
@@ -159,6 +160,16 @@ class PresentationController(QObject):
         self.window.recordings.pause()
         self._centre_index = list(centres).index(label)
         self.window.ae_view.set_probe(centres[label])
+        return True
+
+    def to_path_end(self, end: int) -> bool:
+        """`[` / `]` with an interpolation path (Explore ▸ Path): the probe to its first / last point."""
+        w = self.window
+        explore = getattr(w, "explore", None)
+        codes = None if explore is None else explore.path_codes
+        if codes is None or not len(codes) or w.ae_space is None:
+            return False
+        w.ae_view.set_probe(w.ae_space.place(codes[end : end + 1] if end >= 0 else codes[end:])[0])
         return True
 
     def step_centre(self, direction: int) -> None:

@@ -196,3 +196,17 @@ def test_opening_a_session_for_another_dataset_loads_it_in_the_background(make_m
     assert task is not True and other.last_error is None
     assert np.allclose(other.ae_view.probe_position(), (0.5, 0.25))
     assert str(saved) == (other.settings.value("recent") or [None])[0]  # and it is a recent file now
+
+
+def test_brackets_jump_to_the_ends_of_the_interpolation_path(make_main_window, qtbot):
+    w = make_main_window()
+    for index in (4, 40):  # two clicked samples are the path's ends (Explore ▸ Path)
+        w.ae_view.point_clicked.emit(index)
+    assert w.explore.path_codes is not None
+    QTest.keyClick(w, Qt.Key.Key_F11)
+    view = w.ae_view
+    QTest.keyClick(view, Qt.Key.Key_BracketRight)
+    np.testing.assert_allclose(view.probe_position(), w.ae_space.points[40], atol=1e-4)
+    QTest.keyClick(view, Qt.Key.Key_BracketLeft)
+    np.testing.assert_allclose(view.probe_position(), w.ae_space.points[4], atol=1e-4)
+    QTest.keyClick(view, Qt.Key.Key_Escape)
