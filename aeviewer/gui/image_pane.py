@@ -10,6 +10,19 @@ from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 from aeviewer.core.images import display_shape, to_pixels
 
 
+def draw_fitted(widget: QWidget, image: QImage | None) -> None:
+    """Paint `image` centred in `widget`, scaled to fit without smoothing so pixels stay crisp."""
+    painter = QPainter(widget)
+    painter.fillRect(widget.rect(), widget.palette().window())
+    if image is None:
+        return
+    iw, ih = image.width(), image.height()
+    scale = min(widget.width() / iw, widget.height() / ih)
+    w, h = max(1, int(iw * scale)), max(1, int(ih * scale))
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+    painter.drawImage(QRect((widget.width() - w) // 2, (widget.height() - h) // 2, w, h), image)
+
+
 class _Canvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -18,16 +31,7 @@ class _Canvas(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().window())
-        if self.image is None:
-            return
-        iw, ih = self.image.width(), self.image.height()
-        scale = min(self.width() / iw, self.height() / ih)
-        w, h = max(1, int(iw * scale)), max(1, int(ih * scale))
-        target = QRect((self.width() - w) // 2, (self.height() - h) // 2, w, h)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        painter.drawImage(target, self.image)
+        draw_fitted(self, self.image)
 
 
 class ImagePane(QWidget):

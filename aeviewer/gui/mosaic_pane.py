@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRect, QSize
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QSizePolicy, QWidget
+
+from aeviewer.gui.image_pane import draw_fitted
 
 
 def to_qimage(pixels: np.ndarray) -> QImage:
@@ -36,11 +38,4 @@ class MosaicPane(QWidget):
         self.update()
 
     def paintEvent(self, event) -> None:  # noqa: N802
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().window())
-        if self._image is None:
-            return
-        iw, ih = self._image.width(), self._image.height()
-        scale = min(self.width() / iw, self.height() / ih)
-        w, h = max(1, int(iw * scale)), max(1, int(ih * scale))
-        painter.drawImage(QRect((self.width() - w) // 2, (self.height() - h) // 2, w, h), self._image)
+        draw_fitted(self, self._image)
