@@ -54,8 +54,16 @@ def _staged(path: Path, write) -> Path:
     return path
 
 
+def _settle(plot: pg.PlotWidget) -> None:
+    """Draw the points a live plot holds back between redraws (the loss plot), so the file has them all."""
+    flush = getattr(plot, "flush", None)
+    if callable(flush):
+        flush()
+
+
 def export_plot_png(plot: pg.PlotWidget, path: str | Path, scale: int = PNG_SCALE) -> Path:
     """The plot at `scale` times its on-screen width (pyqtgraph re-renders, so lines stay sharp)."""
+    _settle(plot)
     exporter = pg_exporters.ImageExporter(plot.plotItem)
     width = max(1, int(plot.plotItem.sceneBoundingRect().width() * scale))
     exporter.parameters()["width"] = width
@@ -65,6 +73,7 @@ def export_plot_png(plot: pg.PlotWidget, path: str | Path, scale: int = PNG_SCAL
 def export_plot_svg(plot: pg.PlotWidget, path: str | Path) -> Path:
     """pyqtgraph's SVG exporter; where it fails (it cannot parse Qt >= 6.10's SVG paths, pyqtgraph
     issue #3485) the plot is painted into Qt's own QSvgGenerator, which is vector output too."""
+    _settle(plot)
 
     def write(tmp: str) -> None:
         try:

@@ -56,3 +56,14 @@ def click(view, pos: QPointF) -> None:
     move(view, pos, held=False)
     press(view, pos)
     release(view, pos)
+
+
+def pan(view, start: QPointF, end: QPointF, qtbot, steps: int = 6) -> None:
+    """A drag pyqtgraph turns into a pan: its scene drops moves closer than 10 ms apart, so these are spaced."""
+    move(view, start, held=False)
+    press(view, start)
+    for t in np.linspace(0, 1, steps + 1)[1:]:
+        qtbot.wait(15)
+        move(view, start + (end - start) * float(t))
+    qtbot.wait(15)
+    release(view, end)
