@@ -536,6 +536,7 @@ class MainWindow(QMainWindow):
     def _fit_views(self) -> None:
         self.ae_view.follow_data()
         self.pca_view.follow_data()
+        self.loss_plot.follow_data()
 
     # --- messages, recent files, drag and drop, closing -----------------------------------------------
     def show_error(self, message: str) -> None:

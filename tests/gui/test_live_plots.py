@@ -104,3 +104,16 @@ def test_a_panned_latent_view_is_kept_until_the_a_button(make_main_window, qtbot
     view.plotItem.autoBtn.clicked.emit(view.plotItem.autoBtn)  # the plot's "A" button
     (x0, x1), _ = view.plotItem.vb.viewRange()
     assert np.isclose(x1 - x0, np.ptp(view.points()[:, 0]) * 1.16, rtol=0.05)
+
+
+def test_fit_views_brings_the_loss_plot_back_to_its_curves(make_main_window, qtbot):
+    w = make_main_window()
+    w.loss_plot.resize(600, 250)
+    w.loss_plot.add_many(falling(range(0, 400, 20)))
+    w.loss_plot.flush()
+    pan(w.loss_plot, 150, qtbot)
+    w.loss_plot.add(3_000, {"total": 1e-3})
+    w.loss_plot.flush()
+    assert w.loss_plot.view_range()[0][1] < 3_000
+    w.toolbar.fit_action.trigger()
+    assert w.loss_plot.view_range()[0][1] >= 3_000
