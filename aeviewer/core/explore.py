@@ -6,6 +6,8 @@ Both answer the same questions, so one view class serves both.
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -46,17 +48,29 @@ def sample_error(original: np.ndarray, reconstruction: np.ndarray) -> float:
 
 
 class PointDecoder:
-    """Decodes one latent code at a time into a preallocated input tensor; called once per mouse move."""
+    """Decodes one latent code at a time into a preallocated input tensor; called once per mouse move.
+
+    Each thread gets its own input tensor: a slow model is decoded in a background thread while the
+    GUI thread may decode with the same space (an export, a panel) at the same time.
+    """
 
     def __init__(self, model: torch.nn.Module, latent_dim: int) -> None:
         self.model = model
         param = next(model.parameters())
-        self._z = torch.zeros(1, latent_dim, dtype=param.dtype, device=param.device)
+        self._dtype, self._device, self._latent_dim = param.dtype, param.device, latent_dim
+        self._local = threading.local()
+
+    def _input(self) -> torch.Tensor:
+        z = getattr(self._local, "z", None)
+        if z is None:
+            z = self._local.z = torch.zeros(1, self._latent_dim, dtype=self._dtype, device=self._device)
+        return z
 
     def __call__(self, code: np.ndarray) -> np.ndarray:
         with torch.inference_mode():
-            self._z.copy_(torch.from_numpy(np.asarray(code, dtype=np.float32)).view(1, -1))
-            out = self.model.decode(self._z)
+            z = self._input()
+            z.copy_(torch.from_numpy(np.asarray(code, dtype=np.float32)).view(1, -1))
+            out = self.model.decode(z)
             return out[0].float().cpu().numpy()
 
 
@@ -96,6 +110,22 @@ class AutoencoderSpace:
 
     def decode_at(self, xy: np.ndarray) -> np.ndarray:
         return self._decoder(self.code_at(xy))
+
+    def decode_cost_ms(self, repeats: int = 5, enough_ms: float = 60.0) -> float:
+        """Median time of one probe decode on the calling thread, after a warm-up decode.
+
+        The window decodes on its own thread only when this fits its per-move budget. Stops early once
+        `enough_ms` have been spent, so a slow model is found out without a long pause.
+        """
+        centre = self.points.mean(axis=0) if len(self.points) else np.zeros(2)
+        self.decode_at(centre)
+        times: list[float] = []
+        start = time.perf_counter()
+        while len(times) < repeats and (time.perf_counter() - start) * 1e3 < enough_ms:
+            t = time.perf_counter()
+            self.decode_at(centre)
+            times.append((time.perf_counter() - t) * 1e3)
+        return float(np.median(times))
 
     def decode_code(self, code: np.ndarray) -> np.ndarray:
         """One latent code → one decoded sample (the fast path used while dragging sliders)."""

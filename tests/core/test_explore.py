@@ -49,6 +49,48 @@ def test_point_decoder_matches_model_decode():
     assert not np.array_equal(decode(code), decode(-code))
 
 
+def test_point_decoder_gives_each_thread_its_own_input():
+    """A slow model is decoded in a background thread while the GUI thread may decode too."""
+    import threading
+
+    model = build_model(ModelConfig(input_shape=(1, 6, 6), latent_dim=3), seed=0).eval()
+    decode = PointDecoder(model, 3)
+    codes = np.random.default_rng(3).normal(size=(2, 2000, 3)).astype(np.float32)
+    with torch.inference_mode():
+        expected = [model.decode(torch.from_numpy(c)).numpy() for c in codes]
+    got: list[list[np.ndarray]] = [[], []]
+    barrier = threading.Barrier(2)
+
+    def run(k: int) -> None:
+        barrier.wait()
+        got[k] = [decode(c) for c in codes[k]]
+
+    workers = [threading.Thread(target=run, args=(k,)) for k in (0, 1)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    for k in (0, 1):
+        np.testing.assert_allclose(np.stack(got[k]), expected[k], rtol=1e-5, atol=1e-6)
+
+
+def test_decode_cost_tells_a_slow_decoder_from_a_fast_one():
+    data = small_dataset()
+    model = build_model(ModelConfig(input_shape=(1, 6, 6), latent_dim=2), seed=0)
+    space = AutoencoderSpace.build(model, data)
+    assert space.decode_cost_ms() < 4.0
+    fast = model.decode
+
+    def slow(z):
+        import time
+
+        time.sleep(0.02)
+        return fast(z)
+
+    model.decode = slow
+    assert 20.0 <= space.decode_cost_ms() < 200.0
+
+
 def test_autoencoder_space_decodes_through_the_projection():
     data = small_dataset()
     model = build_model(ModelConfig(input_shape=(1, 6, 6), latent_dim=5), seed=0)

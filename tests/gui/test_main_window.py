@@ -72,6 +72,54 @@ def test_a_burst_of_moves_is_decoded_once_at_the_newest_position(make_main_windo
     assert np.array_equal(w.samples.ae_probe.shown, expected)
 
 
+def slowed(model, seconds: float, threads_seen: list[int]):
+    """The model with a decoder too slow for a frame (a large user model, say), noting each decode's thread."""
+    import threading
+    import time
+
+    fast = model.decode
+
+    def decode(z):
+        threads_seen.append(threading.get_ident())
+        time.sleep(seconds)
+        return fast(z)
+
+    model.decode = decode
+    return model
+
+
+def test_a_slow_decoder_runs_off_the_gui_thread_and_shows_the_newest_position(make_main_window, qtbot):
+    import threading
+
+    w = make_main_window()
+    threads_seen: list[int] = []
+    w.set_model(slowed(w.model, 0.025, threads_seen))
+    assert w.decode_off_thread and w.decode_cost_ms >= 25
+    w.decode_now()
+    threads_seen.clear()
+    view = w.ae_view
+    start = mouse.to_pixels(view, view.probe_position())
+    end = start + QPointF(-70, 50)
+    mouse.move(view, start, held=False)
+    mouse.press(view, start)
+    for t in np.linspace(0, 1, 31)[1:]:  # a drag at ~1 ms per move: far faster than this model decodes
+        mouse.move(view, start + (end - start) * float(t))
+        qtbot.wait(1)
+    mouse.release(view, end)
+    runner = w._background_decodes
+    qtbot.waitUntil(lambda: runner.idle() and not w._pending, timeout=5_000)
+    qtbot.wait(20)  # deliver the last result
+    assert threading.get_ident() not in threads_seen, "the GUI thread ran the slow decode"
+    assert runner.dropped > 0 and len(threads_seen) < 20, "stale positions were decoded"
+    expected = pixels_of(w, w.ae_space.decode_at(view.probe_position()))
+    assert np.array_equal(w.samples.ae_probe.shown, expected)
+
+
+def test_a_fast_decoder_stays_on_the_gui_thread(make_main_window):
+    w = make_main_window()
+    assert not w.decode_off_thread and w.decode_cost_ms < 4.0
+
+
 def test_clicking_a_point_shows_that_sample_and_its_reconstructions(make_main_window, qtbot):
     w = make_main_window()
     train_quickly(w, epochs=5)
