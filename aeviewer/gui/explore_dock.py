@@ -280,8 +280,8 @@ class ExploreDock(QDockWidget):
         code = np.asarray(code, np.float32)
         xy = space.place(code)[0]
         w.ae_view.set_probe(xy, emit=False)
-        w.samples.ae_probe.set_sample(space.decode_code(code), w.shown.sample_shape,
-                                      f"code {np.array2string(code[:3], precision=2)}{'…' if len(code) > 3 else ''}")
+        w.show_in_probe_pane(lambda: space.decode_code(code),
+                             f"code {np.array2string(code[:3], precision=2)}{'…' if len(code) > 3 else ''}")
         self.projection.show_trust(space.projection.trust(xy))
 
     def _apply_attribute(self, towards: int, away_from: int, strength: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -264,7 +265,7 @@ class MainWindow(QMainWindow):
         for step, losses in enumerate(self.history, start=1):
             self.loss_plot.add(step, losses)
         self._show_model_snapshot(model, None)
-        self._choose_decode_thread()
+        self.choose_decode_thread()
         self.ae_view.follow_data()
         self.ae_view.set_probe(self.ae_space.points.mean(axis=0))
         self._update_comparison()
@@ -501,7 +502,7 @@ class MainWindow(QMainWindow):
         if not self._decode_timer.isActive():
             self._decode_timer.start()
 
-    def _choose_decode_thread(self) -> None:
+    def choose_decode_thread(self) -> None:
         """Decode on this thread when a decode fits the per-move budget, else in the background."""
         try:
             self.decode_cost_ms = self.ae_space.decode_cost_ms()
@@ -516,23 +517,28 @@ class MainWindow(QMainWindow):
         shape = self.shown.sample_shape if self.shown is not None else None
         if "ae" in pending and self.ae_space is not None:
             xy, space = pending["ae"], self.ae_space
-            self._ae_requested += 1
-            request = self._ae_requested
-            if self.decode_off_thread and not wait:
-                self._decoder_thread().submit("ae", lambda: space.decode_at(xy),
-                                              lambda image: self._show_ae_probe(space, request, xy, image))
-            else:
-                self._show_ae_probe(space, request, xy, space.decode_at(xy))
+            self.show_in_probe_pane(lambda: space.decode_at(xy), f"({xy[0]:.2f}, {xy[1]:.2f})", wait=wait)
         if "pca" in pending and self.pca_space is not None:
             xy = pending["pca"]
             self.samples.pca_probe.set_sample(self.pca_space.decode_at(xy), shape, f"({xy[0]:.2f}, {xy[1]:.2f})")
 
-    def _show_ae_probe(self, space: AutoencoderSpace, request: int, xy: np.ndarray, image: np.ndarray) -> None:
+    def show_in_probe_pane(self, decode: Callable[[], np.ndarray], label: str, wait: bool = False) -> None:
+        """Show `decode()` under "Decoded at the probe": computed here when the model decodes within the
+        budget, else in the background thread (the newest request wins; none is shown after a newer one)."""
+        space = self.ae_space
+        self._ae_requested += 1
+        request = self._ae_requested
+        if self.decode_off_thread and not wait:
+            self._decoder_thread().submit("ae", decode, lambda image: self._show_ae_probe(space, request, label, image))
+        else:
+            self._show_ae_probe(space, request, label, decode())
+
+    def _show_ae_probe(self, space: AutoencoderSpace, request: int, label: str, image: np.ndarray) -> None:
         # A background result can arrive after a newer one was shown, or after the dataset changed.
         if request <= self._ae_shown or space.data is not self.shown:
             return
         self._ae_shown = request
-        self.samples.ae_probe.set_sample(image, self.shown.sample_shape, f"({xy[0]:.2f}, {xy[1]:.2f})")
+        self.samples.ae_probe.set_sample(image, self.shown.sample_shape, label)
 
     def _decoder_thread(self) -> LatestOnlyRunner:
         if self._background_decodes is None:

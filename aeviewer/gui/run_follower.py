@@ -198,6 +198,7 @@ class RunFollower(QObject):
         window.settings_panel.show_config(loaded.config)
         window._show_model_snapshot(loaded.model, codes)
         if self.checkpoints_shown == 0:
+            window.choose_decode_thread()  # a run's checkpoints share one architecture: time its decode once
             window.ae_view.follow_data()
             window.ae_view.set_probe(window.ae_space.points.mean(axis=0))
         window._update_comparison()

@@ -115,6 +115,21 @@ def test_a_slow_decoder_runs_off_the_gui_thread_and_shows_the_newest_position(ma
     assert np.array_equal(w.samples.ae_probe.shown, expected)
 
 
+def test_a_late_background_result_never_replaces_a_newer_picture(make_main_window, qtbot):
+    w = make_main_window()
+    w.set_model(slowed(w.model, 0.05, []))
+    points = w.ae_space.points
+    w.ae_view.set_probe(points[0])
+    qtbot.waitUntil(lambda: w._background_decodes is not None and not w._background_decodes.idle(), timeout=2_000)
+    w.ae_view.set_probe(points[1])  # while points[0] decodes in the background...
+    w.decode_now()  # ...an export asks for the picture at points[1] at once
+    newest = w.samples.ae_probe.shown.copy()
+    qtbot.waitUntil(lambda: w._background_decodes.idle(), timeout=5_000)
+    qtbot.wait(20)
+    assert np.array_equal(w.samples.ae_probe.shown, newest)
+    assert np.array_equal(newest, pixels_of(w, w.ae_space.decode_at(points[1])))
+
+
 def test_a_fast_decoder_stays_on_the_gui_thread(make_main_window):
     w = make_main_window()
     assert not w.decode_off_thread and w.decode_cost_ms < 4.0
