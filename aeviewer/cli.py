@@ -211,10 +211,13 @@ def cmd_train_run(args: argparse.Namespace) -> int:
     from aeviewer.core import distributed
 
     context = distributed.init_distributed(args.device) if distributed.launched_by_torchrun() else None
+    finished = False
     try:
-        return _train_run(args, context)
+        code = _train_run(args, context)
+        finished = True
+        return code
     finally:
-        distributed.shutdown_distributed()
+        distributed.shutdown_distributed(finished_together=finished)
 
 
 def _train_run(args: argparse.Namespace, context) -> int:

@@ -60,8 +60,14 @@ def init_distributed(device: str = "auto") -> DistributedContext:
     return DistributedContext(rank, world, local_rank, backend, device_name)
 
 
-def shutdown_distributed() -> None:
+def shutdown_distributed(finished_together: bool = True) -> None:
+    """Leave the process group. After a run that every rank finished (or stopped at the agreed step), wait
+    for the others first: a rank that tore down gloo while rank 0 was still saving its checkpoint was
+    aborted now and then ("terminate called without an active exception", exit -6). After an error the
+    others may never arrive, so no waiting then."""
     if dist.is_available() and dist.is_initialized():
+        if finished_together:
+            dist.barrier()
         dist.destroy_process_group()
 
 
