@@ -29,6 +29,25 @@ def _title_min_without_width(label: pg.LabelItem) -> None:
     label.updateGeometry()
 
 
+def _move_points(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> bool:
+    """Give the same points new positions in place; False (do nothing) when that cannot be done.
+
+    `setData` rebuilds pyqtgraph's per-point record array and looks up each point's symbol in its atlas,
+    ~1 ms per 1 000 points, twice a second while training; the positions alone are all that changed.
+    """
+    data = getattr(item, "data", None)
+    names = getattr(getattr(data, "dtype", None), "names", None) or ()
+    if "x" not in names or "y" not in names or len(data) != len(x):
+        return False
+    data["x"] = x
+    data["y"] = y
+    item.prepareGeometryChange()
+    item.informViewBoundsChanged()
+    item.bounds = [None, None]
+    item.invalidate()
+    return True
+
+
 class ScatterView(pg.PlotWidget):
     """Shows points; emits `probe_moved` while the probe moves and `point_clicked` with a sample index.
 
@@ -92,7 +111,9 @@ class ScatterView(pg.PlotWidget):
         if not same_layout or len(self._groups) == 0:
             self._rebuild_groups(labels, class_names)
         for group, idx in zip(self._groups, self._group_indices, strict=True):
-            group.setData(x=self._points[idx, 0], y=self._points[idx, 1], data=idx)
+            x, y = self._points[idx, 0], self._points[idx, 1]
+            if not (same_layout and _move_points(group, x, y)):
+                group.setData(x=x, y=y, data=idx)
         self._update_highlight()
         if self._follow_data:
             self._keep_in_view()

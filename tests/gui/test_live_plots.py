@@ -117,3 +117,33 @@ def test_fit_views_brings_the_loss_plot_back_to_its_curves(make_main_window, qtb
     assert w.loss_plot.view_range()[0][1] < 3_000
     w.toolbar.fit_action.trigger()
     assert w.loss_plot.view_range()[0][1] >= 3_000
+
+
+def test_a_snapshot_moves_the_drawn_dots_without_rebuilding_them(qtbot):
+    from aeviewer.gui.scatter_view import ScatterView
+
+    view = ScatterView("latent")
+    view.resize(400, 400)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    labels = np.repeat([0, 1], 50)
+    rng = np.random.default_rng(0)
+    points = np.where(labels[:, None] == 0, [2.0, 2.0], [8.0, 8.0]) + rng.normal(0, 0.05, (100, 2))
+    view.set_points(points, labels, ("a", "b"))
+    view.show_range((0, 10), (0, 10))
+    records = [group.data for group in view._groups]
+
+    def class_0_drawn_at(xy) -> bool:
+        """Class 0 is the palette's first colour, a blue."""
+        qtbot.wait(10)
+        c = view.viewport().grab().toImage().pixelColor(mouse.to_pixels(view, xy).toPoint())
+        return c.blue() > c.red() + 60
+
+    assert class_0_drawn_at((2, 2)) and not class_0_drawn_at((2, 8))
+    moved = points.copy()
+    moved[labels == 0] += [0.0, 6.0]  # the next training snapshot: class 0 moved up to (2, 8)
+    view.set_points(moved, labels, ("a", "b"))
+    assert all(group.data is record for group, record in zip(view._groups, records, strict=True))  # not rebuilt
+    assert class_0_drawn_at((2, 8)) and not class_0_drawn_at((2, 2))
+    assert view.point_under(mouse.to_pixels(view, moved[3]).toPoint()) == 3
