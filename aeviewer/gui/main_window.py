@@ -23,7 +23,14 @@ from aeviewer.core.checkpoint import load_checkpoint, save_checkpoint
 from aeviewer.core.dataset import Dataset
 from aeviewer.core.download import fetch_dataset
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.explore import AutoencoderSpace, PcaSpace, pca_error_at, sample_error, shown_samples
+from aeviewer.core.explore import (
+    AutoencoderSpace,
+    DatasetBaseline,
+    PcaSpace,
+    load_with_baseline,
+    pca_error_at,
+    sample_error,
+)
 from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import Autoencoder, build_model
 from aeviewer.core.recovery import DEFAULT_INTERVAL_S, RecoveryAutosaver, clear_recovery
@@ -233,12 +240,15 @@ class MainWindow(QMainWindow):
     def training(self) -> bool:
         return self.worker is not None and self.worker.isRunning()
 
-    def set_dataset(self, dataset: Dataset) -> None:
-        """Show a dataset with a fresh model for it (from the panel's settings)."""
+    def set_dataset(self, dataset: Dataset, baseline: DatasetBaseline | None = None) -> None:
+        """Show a dataset with a fresh model for it (from the panel's settings). `baseline`, computed with
+        the load in a background thread, saves the window the PCA fits."""
+        if baseline is None or baseline.dataset is not dataset:
+            baseline = DatasetBaseline.compute(dataset)
         self.dataset = dataset
-        self.shown = shown_samples(dataset)
+        self.shown = baseline.shown
         self.selected = None
-        self._pca_errors.clear()
+        self._pca_errors = dict(baseline.pca_errors)
         self.samples.clear_selection()
         n_test = len(dataset.split(test=True))
         shape = "×".join(map(str, dataset.sample_shape))
@@ -247,7 +257,7 @@ class MainWindow(QMainWindow):
             f"{len(dataset) - n_test:,} train · {n_test:,} held out")
         if dataset.image_shape is None and self.settings_panel.backbone.currentData() == "conv":
             self.settings_panel.backbone.setCurrentIndex(self.settings_panel.backbone.findData("mlp"))
-        self.pca_space = PcaSpace.build(dataset.split(test=False), self.shown)
+        self.pca_space = baseline.pca_space
         self.pca_view.set_points(self.pca_space.points, self.shown.y, dataset.class_names)
         self.pca_view.follow_data()
         self.pca_view.set_probe(self.pca_space.points.mean(axis=0))
@@ -287,18 +297,18 @@ class MainWindow(QMainWindow):
 
     def load_dataset_async(self, spec: str) -> BackgroundTask:
         self.statusBar().showMessage(f"Loading {spec}…")
-        task = self._start_task(BackgroundTask(load_dataset, spec))
-        task.succeeded.connect(lambda ds: self._dataset_loaded(ds, spec))
+        task = self._start_task(BackgroundTask(load_with_baseline, spec, (self.settings_panel.latent.value(),)))
+        task.succeeded.connect(lambda loaded: self._dataset_loaded(loaded, spec))
         return task
 
-    def _dataset_loaded(self, dataset: Dataset, spec: str) -> None:
+    def _dataset_loaded(self, loaded: DatasetBaseline, spec: str) -> None:
         if self.training:
             self.show_error(f"{spec} loaded, but training is running: not switching datasets.")
             return
-        self.set_dataset(dataset)
+        self.set_dataset(loaded.dataset, loaded)
         self.dataset_spec = spec
         self._remember(spec)
-        self.statusBar().showMessage(f"Loaded {dataset.name}: {len(dataset):,} samples.", 8000)
+        self.statusBar().showMessage(f"Loaded {loaded.dataset.name}: {len(loaded.dataset):,} samples.", 8000)
 
     def open_dataset_dialog(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

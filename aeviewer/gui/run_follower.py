@@ -16,10 +16,9 @@ import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
 from aeviewer.core.checkpoint import LoadedCheckpoint, load_checkpoint
-from aeviewer.core.dataset import Dataset
 from aeviewer.core.errors import AeviewerError
+from aeviewer.core.explore import DatasetBaseline, load_with_baseline
 from aeviewer.core.inference import encode_array
-from aeviewer.core.loaders import load_dataset
 from aeviewer.core.run_folder import (
     LAST_NAME,
     METRICS_NAME,
@@ -140,13 +139,14 @@ class RunFollower(QObject):
         spec = str(config.get("data", ""))
         self._loading_data = True
         self.window.statusBar().showMessage(f"Following {self.folder}: loading its dataset {spec}…")
-        task = self.window._start_task(BackgroundTask(load_dataset, spec))
+        latent = config.get("model", {}).get("latent_dim")
+        task = self.window._start_task(BackgroundTask(load_with_baseline, spec, (latent,) if latent else ()))
         task.succeeded.connect(self._dataset_loaded)
         task.failed.connect(lambda _message: setattr(self, "_loading_data", False))
 
-    def _dataset_loaded(self, dataset: Dataset) -> None:
+    def _dataset_loaded(self, loaded: DatasetBaseline) -> None:
         self._loading_data = False
-        self.window.set_dataset(dataset)  # resets the loss curve: draw what was read so far again
+        self.window.set_dataset(loaded.dataset, loaded)  # resets the loss curve: draw what was read so far again
         self.poller.set_shown(self.window.shown.x)
         self.window.loss_plot.clear_curves()
         self.window.loss_plot.add_many((r["step"], r["losses"]) for r in self.records)

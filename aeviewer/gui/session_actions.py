@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from aeviewer.core.dataset import Dataset
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.loaders import load_dataset
+from aeviewer.core.explore import DatasetBaseline, load_with_baseline
 from aeviewer.core.session import Session, dataset_reference, load_session, save_session
 from aeviewer.gui.background import BackgroundTask
 
@@ -58,11 +58,12 @@ class SessionActions:
             view_ranges={"ae": view_range(w.ae_view), "pca": view_range(w.pca_view)},
             theme=getattr(w, "theme", "light"), paths=list(w.recordings.paths), selected=w.selected)
 
-    def apply(self, session: Session, dataset: Dataset | None = None, source: str = "") -> bool:
+    def apply(self, session: Session, dataset: Dataset | None = None, source: str = "",
+              baseline: DatasetBaseline | None = None) -> bool:
         """Show `session`: its dataset (when given), model, selection, probes, view ranges, theme and paths."""
         w = self.window
         if dataset is not None:
-            w.set_dataset(dataset)
+            w.set_dataset(dataset, baseline)
         if session.model is not None:
             want = tuple(session.model.config.input_shape)
             if tuple(w.dataset.sample_shape) != want:
@@ -111,8 +112,9 @@ class SessionActions:
         if w.dataset is not None and dataset_reference(w.dataset) == session.dataset:
             return self.apply(session, source=str(path))
         w.statusBar().showMessage(f"Loading {session.dataset} for {path.name}…")
-        task = w._start_task(BackgroundTask(load_dataset, session.dataset))
-        task.succeeded.connect(lambda ds: self.apply(session, ds, str(path)))
+        ks = (session.model.config.latent_dim,) if session.model is not None else ()
+        task = w._start_task(BackgroundTask(load_with_baseline, session.dataset, ks))
+        task.succeeded.connect(lambda loaded: self.apply(session, loaded.dataset, str(path), loaded))
         return task
 
     def open_dialog(self) -> None:

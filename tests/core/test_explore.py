@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 
 from aeviewer.core.dataset import Dataset
-from aeviewer.core.explore import AutoencoderSpace, PcaSpace, PointDecoder, pca_error_at
+from aeviewer.core.explore import (
+    AutoencoderSpace,
+    DatasetBaseline,
+    PcaSpace,
+    PointDecoder,
+    pca_error_at,
+    shown_samples,
+)
 from aeviewer.core.images import display_shape, to_pixels
 from aeviewer.core.models import ModelConfig, build_model
 from aeviewer.core.projection import PlaneProjection
@@ -129,3 +137,14 @@ def test_one_reconstruction_matches_the_batch_of_all():
     single = space.reconstruction(5)  # computed alone: nothing cached yet
     np.testing.assert_allclose(single, space.reconstructions()[5], atol=1e-6)
     assert single.shape == (1, 6, 6)
+
+
+def test_a_dataset_baseline_holds_the_shown_samples_pca_plane_and_errors():
+    data = small_dataset()
+    baseline = DatasetBaseline.compute(data, ks=(2, 5))
+    assert np.array_equal(baseline.shown.x, shown_samples(data).x)
+    train = data.split(test=False)
+    np.testing.assert_allclose(baseline.pca_space.points, PcaSpace.build(train, baseline.shown).points, rtol=1e-5)
+    assert set(baseline.pca_errors) == {2, 5}
+    assert baseline.pca_errors[5] == pytest.approx(pca_error_at(train, baseline.shown, 5))
+    assert baseline.pca_errors[5] < baseline.pca_errors[2]

@@ -272,17 +272,28 @@ def test_a_model_for_other_inputs_is_refused(make_main_window, tmp_path):
     assert "28" in w.last_error and "mnist.safetensors" in w.last_error
 
 
-def test_opening_a_dataset_switches_both_views(make_main_window, qtbot, tmp_path):
+def test_opening_a_dataset_switches_both_views(make_main_window, qtbot, tmp_path, monkeypatch):
+    import threading
+
+    from aeviewer.core.pca import PcaBaseline
+
     w = make_main_window()
     rng = np.random.default_rng(0)
     path = tmp_path / "blobs.npz"
     np.savez(path, x=rng.random((200, 1, 6, 6), dtype=np.float32), y=rng.integers(0, 3, 200))
+    fitted_on: list[int] = []
+    fit = PcaBaseline.fit
+    monkeypatch.setattr(PcaBaseline, "fit", lambda self, *a, **k: (fitted_on.append(threading.get_ident()),
+                                                                    fit(self, *a, **k))[1])
     w.open_path(path)
     qtbot.waitUntil(lambda: w.dataset.name != "digits", timeout=20_000)  # a background load; slow when CI is busy
     assert w.shown.sample_shape == (1, 6, 6)
-    assert len(w.ae_view.points()) == len(w.shown)
+    assert len(w.ae_view.points()) == len(w.shown) == len(w.pca_view.points())
     assert w.model.config.input_shape == (1, 6, 6)
     assert str(path) in w.settings.value("recent")
+    # The PCA baseline (plane and error at the code size) was fitted with the load, not by the window.
+    assert fitted_on and threading.get_ident() not in fitted_on
+    assert "PCA" in w.samples.comparison.text()
 
 
 def test_help_is_the_last_menu(make_main_window):
