@@ -27,8 +27,12 @@ class TrainingWorker(QThread):
 
     The GUI never touches the model being trained: every `snapshot_interval` seconds (and at the
     end) the worker emits an eval-mode copy with its codes of the shown samples, so drag-to-decode
-    and the scatter read a consistent model while the weights keep changing.
+    and the scatter read a consistent model while the weights keep changing. When encoding the shown
+    samples is slow (10 000 of them, a big model) snapshots come less often, so they never take more
+    than `SNAPSHOT_SHARE` of this thread; the window's cost of showing one grows with them too.
     """
+
+    SNAPSHOT_SHARE = 0.1
 
     progress = Signal(object)  # TrainProgress
     snapshot = Signal(object, object)  # (model copy in eval mode, codes of the shown samples)
@@ -43,7 +47,8 @@ class TrainingWorker(QThread):
         self._lock = threading.Lock()
         self._paused = self._cancelled = False
         self.shown_x = shown_x
-        self.snapshot_interval = snapshot_interval
+        self.snapshot_interval = snapshot_interval  # the shortest interval
+        self.snapshot_every = snapshot_interval  # the current one
         self.autosaver = autosaver  # recovery checkpoints at epoch ends, in this thread (weights match history)
 
     def pause(self) -> None:
@@ -84,9 +89,10 @@ class TrainingWorker(QThread):
                     self.autosaver.maybe_save(self.trainer.model, self.trainer.history)
                 self.progress.emit(event)
                 now = time.monotonic()
-                if now - last >= self.snapshot_interval:
+                if now - last >= self.snapshot_every:
                     self._emit_snapshot()
                     last = time.monotonic()
+                    self.snapshot_every = max(self.snapshot_interval, (last - now) / self.SNAPSHOT_SHARE)
             completed = not self.trainer.cancelled
         except AeviewerError as exc:
             self.failed.emit(str(exc))
