@@ -97,33 +97,53 @@ def test_a_slow_decoder_runs_off_the_gui_thread_and_shows_the_newest_position(ma
     assert w.decode_off_thread and w.decode_cost_ms >= 25
     w.decode_now()
     threads_seen.clear()
+    release = threading.Event()
+    decode = w.model.decode
+    w.model.decode = lambda z: (release.wait(10), decode(z))[1]  # the first background decode lasts the drag
     view = w.ae_view
     start = mouse.to_pixels(view, view.probe_position())
     end = start + QPointF(-70, 50)
     mouse.move(view, start, held=False)
     mouse.press(view, start)
-    for t in np.linspace(0, 1, 31)[1:]:  # a drag at ~1 ms per move: far faster than this model decodes
+    for t in np.linspace(0, 1, 31)[1:]:  # 30 moves, each decode requested in its own event-loop pass
         mouse.move(view, start + (end - start) * float(t))
         qtbot.wait(1)
     mouse.release(view, end)
+    qtbot.wait(5)
+    release.set()
     runner = w._background_decodes
     qtbot.waitUntil(lambda: runner.idle() and not w._pending, timeout=5_000)
     qtbot.wait(20)  # deliver the last result
     assert threading.get_ident() not in threads_seen, "the GUI thread ran the slow decode"
-    assert runner.dropped > 0 and len(threads_seen) < 20, "stale positions were decoded"
+    # The decode running during the drag, then the newest position: every position in between was dropped.
+    assert len(threads_seen) == 2 and runner.dropped >= 20
     expected = pixels_of(w, w.ae_space.decode_at(view.probe_position()))
     assert np.array_equal(w.samples.ae_probe.shown, expected)
 
 
 def test_a_late_background_result_never_replaces_a_newer_picture(make_main_window, qtbot):
+    import threading
+
     w = make_main_window()
-    w.set_model(slowed(w.model, 0.05, []))
+    w.set_model(slowed(w.model, 0.01, []))
+    assert w.decode_off_thread
+    entered, release = threading.Event(), threading.Event()
+    decode = w.model.decode
+
+    def held(z):  # background decodes wait for the test; the GUI thread's go straight through
+        if threading.current_thread() is not threading.main_thread():
+            entered.set()
+            release.wait(10)
+        return decode(z)
+
+    w.model.decode = held
     points = w.ae_space.points
     w.ae_view.set_probe(points[0])
-    qtbot.waitUntil(lambda: w._background_decodes is not None and not w._background_decodes.idle(), timeout=2_000)
-    w.ae_view.set_probe(points[1])  # while points[0] decodes in the background...
-    w.decode_now()  # ...an export asks for the picture at points[1] at once
+    qtbot.waitUntil(entered.is_set, timeout=5_000)  # points[0] is being decoded in the background...
+    w.ae_view.set_probe(points[1])
+    w.decode_now()  # ...when an export asks for the picture at points[1] at once
     newest = w.samples.ae_probe.shown.copy()
+    release.set()  # now the older result arrives
     qtbot.waitUntil(lambda: w._background_decodes.idle(), timeout=5_000)
     qtbot.wait(20)
     assert np.array_equal(w.samples.ae_probe.shown, newest)
