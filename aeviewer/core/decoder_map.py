@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.spatial import cKDTree
 
+from aeviewer.core.embedding import kd_tree
 from aeviewer.core.generation import CodeSampler
 
 MAP_KINDS = {
@@ -29,7 +29,7 @@ def decoder_map(kind: str, grid_codes: np.ndarray, data_codes: np.ndarray, *, mo
     if kind == "density":
         return CodeSampler.for_model(model_kind, np.asarray(data_codes)).log_density(grid_codes)
     if kind == "distance":
-        dist, _ = cKDTree(np.asarray(data_codes, np.float64)).query(grid_codes, k=1)
+        dist, _ = kd_tree(np.asarray(data_codes, np.float64)).query(grid_codes, k=1)
         return np.asarray(dist, np.float64)
     if kind == "drift":
         if decode is None or encode is None:

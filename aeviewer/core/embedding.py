@@ -11,12 +11,15 @@ import importlib.util
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.projection import PlaneProjection
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
 
 METHODS = ("pca", "tsne", "umap")
 METHOD_TITLES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
@@ -45,12 +48,19 @@ def method_availability() -> dict[str, tuple[bool, str]]:
     }
 
 
+def kd_tree(points: np.ndarray) -> cKDTree:
+    """scipy's k-d tree, imported on first use: scipy.spatial costs ~0.2 s, and the window opens without it."""
+    from scipy.spatial import cKDTree
+
+    return cKDTree(points)
+
+
 def neighbour_spacing(points: np.ndarray) -> float:
     """Typical distance between a point and its nearest neighbour (the median): the unit of `trust`."""
     points = np.asarray(points, dtype=np.float64)
     if len(points) < 2:
         return 1.0
-    d, _ = cKDTree(points).query(points, k=2)
+    d, _ = kd_tree(points).query(points, k=2)
     spacing = float(np.median(d[:, 1]))
     return spacing if spacing > 0 else max(float(np.ptp(points)) / max(len(points), 1), 1e-12)
 
@@ -68,7 +78,7 @@ class IdwInverse:
         self.codes = np.asarray(codes, dtype=np.float64)
         self.k = max(1, min(k, len(self.points)))
         self.power = power
-        self._plane_tree = cKDTree(self.points)
+        self._plane_tree = kd_tree(self.points)
         self._code_tree: cKDTree | None = None
 
     @staticmethod
@@ -93,7 +103,7 @@ class IdwInverse:
     def to_plane(self, codes: np.ndarray) -> np.ndarray:
         codes = np.asarray(codes, dtype=np.float64)
         if self._code_tree is None:
-            self._code_tree = cKDTree(self.codes)
+            self._code_tree = kd_tree(self.codes)
         n = len(np.atleast_2d(codes))
         dist, idx = self._code_tree.query(np.atleast_2d(codes), k=self.k)
         return self._weighted(dist.reshape(n, -1), idx.reshape(n, -1), self.points, self.power).astype(np.float32)
@@ -144,7 +154,7 @@ class Embedding:
     def trust(self, xy: np.ndarray) -> float:
         """Distance from `xy` to the nearest data point, in units of the typical neighbour spacing."""
         if self._tree is None:
-            self._tree = cKDTree(np.asarray(self.points, np.float64))
+            self._tree = kd_tree(np.asarray(self.points, np.float64))
         d, _ = self._tree.query(np.asarray(xy, np.float64).reshape(2), k=1)
         return float(d) / self.spacing
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.decomposition import PCA
+
+if TYPE_CHECKING:
+    from sklearn.decomposition import PCA
 
 
 class PcaBaseline:
@@ -34,6 +37,8 @@ class PcaBaseline:
         limit = min(flat.shape)
         if not 1 <= n_components <= limit:
             raise ValueError(f"n_components must be between 1 and {limit} for data of shape {x.shape}")
+        from sklearn.decomposition import PCA  # on first use: importing scikit-learn takes ~0.9 s
+
         self.pca = PCA(n_components=n_components, random_state=0).fit(flat)
         self.mean_ = self.pca.mean_.astype(np.float32)
         self.components_ = self.pca.components_.astype(np.float32)

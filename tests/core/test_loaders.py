@@ -412,3 +412,13 @@ def test_npy_absurd_shape_refused_from_header(tmp_path: Path) -> None:
                                                "shape": (100_000, 100_000, 1_000)})
     (tmp_path / "huge.npy").write_bytes(buf.getvalue() + b"\x00" * 64)
     _problem(tmp_path / "huge.npy", "more than aeviewer will load")
+
+
+def test_digits_read_without_scikit_learn_equal_scikit_learns_own():
+    from sklearn.datasets import load_digits as sk_load_digits
+
+    from aeviewer.core.loaders.digits import load_digits
+
+    ds, bunch = load_digits(), sk_load_digits()
+    np.testing.assert_array_equal(ds.x.reshape(len(ds), 64) * 16, bunch.data)
+    np.testing.assert_array_equal(ds.y, bunch.target)
