@@ -200,8 +200,9 @@ class DatasetBaseline:
     pca_errors: dict[int, float]
 
     @classmethod
-    def compute(cls, dataset: Dataset, ks: Iterable[int] = ()) -> DatasetBaseline:
-        shown = shown_samples(dataset)
+    def compute(cls, dataset: Dataset, ks: Iterable[int] = (), shown: Dataset | None = None) -> DatasetBaseline:
+        """`shown`: the samples the window already shows (else `shown_samples(dataset)`)."""
+        shown = shown_samples(dataset) if shown is None else shown
         train = dataset.split(test=False)
         errors = {int(k): pca_error_at(train, shown, int(k)) for k in set(ks)}
         return cls(dataset, shown, PcaSpace.build(train, shown), errors)

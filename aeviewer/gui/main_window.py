@@ -30,6 +30,7 @@ from aeviewer.core.explore import (
     load_with_baseline,
     pca_error_at,
     sample_error,
+    shown_samples,
 )
 from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import Autoencoder, build_model
@@ -240,15 +241,22 @@ class MainWindow(QMainWindow):
     def training(self) -> bool:
         return self.worker is not None and self.worker.isRunning()
 
-    def set_dataset(self, dataset: Dataset, baseline: DatasetBaseline | None = None) -> None:
-        """Show a dataset with a fresh model for it (from the panel's settings). `baseline`, computed with
-        the load in a background thread, saves the window the PCA fits."""
-        if baseline is None or baseline.dataset is not dataset:
+    def set_dataset(self, dataset: Dataset, baseline: DatasetBaseline | None = None,
+                    baseline_later: bool = False) -> None:
+        """Show a dataset with a fresh model for it (from the panel's settings).
+
+        `baseline`, computed with the load in a background thread, saves the window the PCA fits. With
+        `baseline_later` (the app's start) the autoencoder side is ready at once and PCA is fitted in the
+        background: importing scikit-learn alone takes ~0.9 s.
+        """
+        if baseline is not None and baseline.dataset is not dataset:
+            baseline = None
+        if baseline is None and not baseline_later:
             baseline = DatasetBaseline.compute(dataset)
         self.dataset = dataset
-        self.shown = baseline.shown
+        self.shown = baseline.shown if baseline is not None else shown_samples(dataset)
         self.selected = None
-        self._pca_errors = dict(baseline.pca_errors)
+        self._pca_errors = {}
         self.samples.clear_selection()
         n_test = len(dataset.split(test=True))
         shape = "×".join(map(str, dataset.sample_shape))
@@ -257,15 +265,40 @@ class MainWindow(QMainWindow):
             f"{len(dataset) - n_test:,} train · {n_test:,} held out")
         if dataset.image_shape is None and self.settings_panel.backbone.currentData() == "conv":
             self.settings_panel.backbone.setCurrentIndex(self.settings_panel.backbone.findData("mlp"))
-        self.pca_space = baseline.pca_space
-        self.pca_view.set_points(self.pca_space.points, self.shown.y, dataset.class_names)
-        self.pca_view.follow_data()
-        self.pca_view.set_probe(self.pca_space.points.mean(axis=0))
+        self._show_baseline(baseline)
         try:
             self.set_model(build_model(self.settings_panel.model_config(dataset.sample_shape), seed=0), history=[])
         except ValueError as exc:
             self.show_error(f"Cannot build that model for {dataset.name}: {exc}")
         self.setWindowTitle(f"aeviewer — {dataset.name}")
+        if baseline is None:
+            task = self._start_task(BackgroundTask(DatasetBaseline.compute, dataset,
+                                                   (self.settings_panel.latent.value(),), shown=self.shown))
+            task.succeeded.connect(self._baseline_ready)
+
+    def _show_baseline(self, baseline: DatasetBaseline | None) -> None:
+        """The PCA side: its plane and errors, or an empty view saying it is being fitted."""
+        self.pca_space = None if baseline is None else baseline.pca_space
+        if baseline is None:
+            self.pca_view.setTitle("PCA (linear baseline) · fitting…")
+            self.pca_view.set_points(np.zeros((0, 2), np.float32), None)
+            self.pca_view.probe.hide()
+            self.samples.comparison.setText("Fitting the PCA baseline…")
+            return
+        self._pca_errors.update(baseline.pca_errors)
+        self.pca_view.setTitle("PCA (linear baseline)")
+        self.pca_view.probe.show()
+        self.pca_view.set_points(self.pca_space.points, self.shown.y, self.dataset.class_names)
+        self.pca_view.follow_data()
+        self.pca_view.set_probe(self.pca_space.points.mean(axis=0))
+
+    def _baseline_ready(self, baseline: DatasetBaseline) -> None:
+        if baseline.dataset is not self.dataset or baseline.shown is not self.shown:
+            return  # another dataset was opened meanwhile
+        self._show_baseline(baseline)
+        self._update_comparison()
+        if self.selected is not None:
+            self._show_selection()
 
     def set_model(self, model: Autoencoder, history: list[dict[str, float]] | None = None) -> None:
         self.model = model
@@ -570,7 +603,8 @@ class MainWindow(QMainWindow):
         """Highlight sample `index` in both views, move both probes onto it and show it three ways."""
         self.selected = int(index)
         self.ae_view.set_probe(self.ae_space.points[index])
-        self.pca_view.set_probe(self.pca_space.points[index])
+        if self.pca_space is not None:
+            self.pca_view.set_probe(self.pca_space.points[index])
         self._show_selection()
 
     def _show_selection(self) -> None:
@@ -579,14 +613,16 @@ class MainWindow(QMainWindow):
         self.samples.sample_box.setTitle(f"Selected sample #{i}{label}")
         self.samples.original.set_sample(self.shown.x[i], shape, "")
         for pane, space in ((self.samples.ae_recon, self.ae_space), (self.samples.pca_recon, self.pca_space)):
+            if space is None:  # PCA still being fitted: it fills in when ready
+                continue
             recon = space.reconstruction(i)
             pane.set_sample(recon, shape, f"MSE {sample_error(self.shown.x[i], recon):.4f}")
         self.ae_view.set_highlight(i)
         self.pca_view.set_highlight(i)
 
     def _update_comparison(self) -> None:
-        if self.ae_space is None or self.dataset is None:
-            return
+        if self.ae_space is None or self.dataset is None or self.pca_space is None:
+            return  # without PCA there is nothing to compare with yet (see _baseline_ready)
         k = self.ae_space.latent_dim
         if k not in self._pca_errors:
             self._pca_errors[k] = pca_error_at(self.dataset.split(test=False), self.shown, k)
@@ -666,7 +702,7 @@ class MainWindow(QMainWindow):
 def start_window(dataset_spec: str = "digits") -> MainWindow:
     window = MainWindow()
     try:
-        window.set_dataset(load_dataset(dataset_spec))
+        window.set_dataset(load_dataset(dataset_spec), baseline_later=True)
         window.dataset_spec = dataset_spec
     except AeviewerError as exc:
         window.set_dataset(load_dataset("digits"))

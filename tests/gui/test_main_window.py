@@ -316,6 +316,22 @@ def test_opening_a_dataset_switches_both_views(make_main_window, qtbot, tmp_path
     assert "PCA" in w.samples.comparison.text()
 
 
+def test_at_start_the_autoencoder_side_is_ready_first_and_pca_fills_in(make_main_window, qtbot):
+    from aeviewer.core.loaders import load_dataset
+
+    w = make_main_window()
+    w.set_dataset(load_dataset("digits"), baseline_later=True)  # as the app starts
+    assert w.pca_space is None and "fitting" in w.pca_view.plotItem.titleLabel.text
+    assert len(w.ae_view.points()) == len(w.shown) and w.model is not None  # ready to train and explore
+    assert "Fitting" in w.samples.comparison.text()
+    w.select_sample(3)  # a click before PCA is ready shows what there is
+    assert w.samples.ae_recon.shown is not None and w.samples.pca_recon.shown is None
+    qtbot.waitUntil(lambda: w.pca_space is not None, timeout=20_000)
+    assert len(w.pca_view.points()) == len(w.shown) and "fitting" not in w.pca_view.plotItem.titleLabel.text
+    assert w.samples.pca_recon.shown is not None  # the selection's PCA reconstruction filled in
+    assert "PCA" in w.samples.comparison.text()
+
+
 def test_help_is_the_last_menu(make_main_window):
     w = make_main_window()
     titles = [a.text().replace("&", "") for a in w.menuBar().actions()]
