@@ -18,6 +18,7 @@ import numpy as np
 import torch
 from PySide6.QtCore import QEvent, QPointF, Qt
 
+from aeviewer.core.images import to_pixels
 from aeviewer.core.models import ModelConfig, build_model, preset
 from benchmarks.common import Figure, emit, percentiles
 from benchmarks.gui_harness import app, main_window, mnist_like, probe_pixel, send_mouse
@@ -82,8 +83,6 @@ def slow_drag(window, view, moves: int, frame_s: float = 1 / 60) -> tuple[list[f
     time.sleep(0.01)
     qapp.processEvents()
     final = window.ae_space.decode_at(view.probe_position())
-    from aeviewer.core.images import to_pixels
-
     if not np.array_equal(window.samples.ae_probe.shown, to_pixels(final, window.shown.sample_shape)):
         raise RuntimeError("the picture does not show the release point")
     del pane.set_sample

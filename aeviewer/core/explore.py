@@ -18,6 +18,7 @@ import torch
 from aeviewer.core.dataset import Dataset
 from aeviewer.core.embedding import Embedding, pca_embedding
 from aeviewer.core.inference import decode_array, encode_array, reconstruct_array
+from aeviewer.core.loaders import load_dataset
 from aeviewer.core.pca import PcaBaseline
 
 MAX_SHOWN = 10_000  # points in the scatters: enough to see the structure, cheap to redraw
@@ -210,6 +211,4 @@ class DatasetBaseline:
 
 def load_with_baseline(spec: str, ks: Iterable[int] = ()) -> DatasetBaseline:
     """Load a dataset (see `core.loaders.load_dataset`) and compute its baseline, in the caller's thread."""
-    from aeviewer.core.loaders import load_dataset
-
     return DatasetBaseline.compute(load_dataset(spec), ks)
