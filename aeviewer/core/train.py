@@ -146,6 +146,8 @@ class Trainer:
         self._device = resolve_device(config.device)
         self.model.to(self._device)
         self.x = torch.as_tensor(x, dtype=torch.float32).to(self._device)
+        if getattr(model, "output_bias_pending", False):
+            model.fit_output_bias(self.x.mean(dim=0))
         self.optimizers = {
             name: make_adam(params, config.lr)
             for name, params in model.optimizer_groups().items()

@@ -139,8 +139,11 @@ def test_nan_in_the_first_epoch_restores_initial_weights(monkeypatch):
         return terms
 
     monkeypatch.setattr(model, "loss", exploding)
+    trainer = Trainer(model, x, TrainConfig(epochs=2, batch_size=16), report_every=100)
+    assert not _same(_weights(model), start)  # a new model's decoder starts at the data's mean image
+    start = _weights(model)
     with pytest.raises(NonFiniteLossError, match="'kl'") as info:
-        list(Trainer(model, x, TrainConfig(epochs=2, batch_size=16), report_every=100).run())
+        list(trainer.run())
     assert info.value.term == "kl" and info.value.restored_epoch == 0
     assert _same(_weights(model), start)
 

@@ -27,13 +27,17 @@ class AdversarialAutoencoder(Autoencoder):
     def _terms(self, x: Tensor) -> tuple[dict[str, Tensor], Tensor]:
         z = self.encode(x)
         recon = self.reconstruction_loss(self.decode_logits(z), x)
-        fake_logits = self.discriminator(z)
-        adv = F.binary_cross_entropy_with_logits(fake_logits, torch.ones_like(fake_logits))
+        adv = self.generator_loss(z)
         total = recon + self.config.adv_weight * adv
         return {"recon": recon, "adv": adv, "total": total}, z
 
     def loss(self, x: Tensor) -> dict[str, Tensor]:
         return self._terms(x)[0]
+
+    def generator_loss(self, z: Tensor) -> Tensor:
+        """The encoder's loss for having its codes called prior samples (non-saturating BCE)."""
+        logits = self.discriminator(z)
+        return F.binary_cross_entropy_with_logits(logits, torch.ones_like(logits))
 
     def discriminator_loss(self, z: Tensor) -> Tensor:
         """Mean BCE of the discriminator on prior samples (real) and the given codes (fake)."""
@@ -47,18 +51,26 @@ class AdversarialAutoencoder(Autoencoder):
     def optimizer_groups(self) -> dict[str, list[nn.Parameter]]:
         disc = {id(p) for p in self.discriminator.parameters()}
         main = [p for p in self.parameters() if id(p) not in disc]
-        return {"main": main, "disc": list(self.discriminator.parameters())}
+        return {"main": main, "disc": list(self.discriminator.parameters()),
+                "gen": list(self.encoder.parameters())}
 
     def train_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
-        opt, opt_disc = optimizers["main"], optimizers["disc"]
+        """Makhzani et al.'s two phases: reconstruction (encoder + decoder), then regularisation
+        (discriminator, then the encoder as generator), each with its own Adam so neither loss's scale
+        drowns the other."""
+        opt, opt_disc, opt_gen = optimizers["main"], optimizers["disc"], optimizers["gen"]
         opt.zero_grad(set_to_none=True)
-        terms, z = self._terms(x)
-        terms["total"].backward()
+        z = self.encode(x)
+        recon = self.reconstruction_loss(self.decode_logits(z), x)
+        recon.backward()
         opt.step()
-        # The autoencoder's backward also left gradients on the discriminator: zero_grad drops them.
         opt_disc.zero_grad(set_to_none=True)
         disc = self.discriminator_loss(z.detach())
         disc.backward()
         opt_disc.step()
-        total = terms.pop("total")
-        return {**{k: v.detach() for k, v in terms.items()}, "disc": disc.detach(), "total": total.detach()}
+        opt_gen.zero_grad(set_to_none=True)
+        adv = self.generator_loss(self.encode(x)) * self.config.adv_weight
+        adv.backward()
+        opt_gen.step()
+        recon, adv = recon.detach(), adv.detach()
+        return {"recon": recon, "adv": adv, "disc": disc.detach(), "total": recon + adv}

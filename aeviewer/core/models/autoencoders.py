@@ -33,6 +33,27 @@ class Autoencoder(nn.Module):
         self.decoder = build_decoder(config)
         # Source of training noise (VAE sampling, AAE prior); the trainer sets a seeded one so runs repeat.
         self.noise_generator: torch.Generator | None = None
+        # A new model starts its decoder at the data's mean image (the Trainer calls fit_output_bias once);
+        # loaded weights clear this, so continuing or resuming never resets a trained decoder.
+        self.output_bias_pending = True
+
+    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):  # type: ignore[override]
+        result = super().load_state_dict(state_dict, strict=strict, assign=assign)
+        self.output_bias_pending = False
+        return result
+
+    @torch.no_grad()
+    def fit_output_bias(self, mean_image: Tensor) -> None:
+        """Set the decoder's output bias to logit(mean image), so training starts from the mean-image
+        baseline instead of a grey 0.5 everywhere, far from the saturated sigmoid where MSE has no gradient."""
+        self.output_bias_pending = False
+        last = [m for m in self.decoder.modules() if getattr(m, "bias", None) is not None]
+        if not last:
+            return
+        target = torch.logit(mean_image.float().clamp(1e-3, 1 - 1e-3))
+        bias = last[-1].bias
+        if bias.numel() == target.numel():
+            bias.copy_(target.reshape(bias.shape).to(bias))
 
     def encode(self, x: Tensor) -> Tensor:
         """B×input_shape → B×latent."""
@@ -117,6 +138,10 @@ class VariationalAutoencoder(Autoencoder):
         mu, logvar = self.moments(x)
         z = mu + torch.exp(0.5 * logvar) * self.sample_normal(tuple(mu.shape), mu)
         recon = self.reconstruction_loss(self.decode_logits(z), x)
-        kl = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).sum(dim=1).mean()
-        total = recon + self.config.beta * kl / self.config.n_features
+        kl_per_dim = 0.5 * (mu.pow(2) + logvar.exp() - 1.0 - logvar).mean(dim=0)
+        kl = kl_per_dim.sum()
+        # Free bits (Kingma et al. 2016): a dimension's first `free_bits` nats cost nothing, so the KL
+        # cannot win by switching every dimension off before the decoder has learnt to use them.
+        kl_paid = kl_per_dim.clamp(min=self.config.free_bits).sum() if self.config.free_bits else kl
+        total = recon + self.config.beta * kl_paid / self.config.n_features
         return {"recon": recon, "kl": kl, "total": total}

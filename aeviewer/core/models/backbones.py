@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
@@ -56,7 +57,7 @@ def _conv_encoder(config: ModelConfig, out_dim: int) -> nn.Sequential:
     for c in config.channels:
         layers += [nn.Conv2d(c_in, c, kernel_size=4, stride=2, padding=1), nn.ReLU()]
         c_in = c
-    layers += [nn.Flatten(), nn.Linear(c_in * h * w, out_dim)]
+    layers += [nn.Flatten(), *mlp(c_in * h * w, config.hidden, out_dim)]
     return nn.Sequential(*layers)
 
 
@@ -64,7 +65,7 @@ def _conv_decoder(config: ModelConfig) -> nn.Sequential:
     _, h, w = _conv_grid(config)
     channels = tuple(reversed(config.channels))
     layers: list[nn.Module] = [
-        nn.Linear(config.latent_dim, channels[0] * h * w),
+        *mlp(config.latent_dim, config.decoder_widths, channels[0] * h * w),
         nn.ReLU(),
         nn.Unflatten(1, (channels[0], h, w)),
     ]
@@ -73,7 +74,7 @@ def _conv_decoder(config: ModelConfig) -> nn.Sequential:
         layers.append(nn.ConvTranspose2d(c_in, c_out, kernel_size=4, stride=2, padding=1))
         if i < len(outs) - 1:
             layers.append(nn.ReLU())
-    layers.append(CropTo(config.input_shape[1], config.input_shape[2]))
+    layers += [CropTo(config.input_shape[1], config.input_shape[2]), PixelBias(config.input_shape)]
     return nn.Sequential(*layers)
 
 
@@ -102,3 +103,15 @@ class CropTo(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         return x[..., : self.height, : self.width]
+
+
+class PixelBias(nn.Module):
+    """A learnt logit per output value: a transposed conv's bias is one per channel, but the decoder should
+    start at the mean image (see `Autoencoder.fit_output_bias`), which varies per pixel."""
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        super().__init__()
+        self.bias = nn.Parameter(torch.zeros(shape))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x + self.bias

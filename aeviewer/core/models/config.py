@@ -9,7 +9,7 @@ MODEL_KINDS = ("ae", "sparse", "vae", "aae")
 BACKBONES = ("mlp", "conv")
 LOSSES = ("mse", "bce")
 LATENT_ACTIVATIONS = ("none", "relu")
-INITS = ("default", "glorot")
+INITS = ("default", "glorot", "kaiming")
 
 _TUPLE_FIELDS = ("input_shape", "hidden", "decoder_hidden", "channels", "disc_hidden")
 
@@ -22,7 +22,8 @@ class ModelConfig:
     and so a checkpoint alone is enough to rebuild the network:
     `decoder_hidden` (None = mirror `hidden`), `latent_activation` (a ReLU on the code, as in the seed),
     `channels` (conv backbone: one stride-2 layer per entry), `disc_hidden` (AAE discriminator widths)
-    and `init` ("glorot" matches Keras' Dense default, "default" is PyTorch's).
+    and `init` ("kaiming": He-normal before ReLUs, the default; "glorot" matches Keras' Dense default,
+    "default" is PyTorch's).
     """
 
     kind: str = "ae"
@@ -32,6 +33,7 @@ class ModelConfig:
     hidden: tuple[int, ...] = (256, 128)
     loss: str = "mse"
     beta: float = 1.0
+    free_bits: float = 0.5
     l1: float = 1e-3
     l2: float = 0.0
     adv_weight: float = 1.0
@@ -39,7 +41,7 @@ class ModelConfig:
     latent_activation: str = "none"
     channels: tuple[int, ...] = (32, 64)
     disc_hidden: tuple[int, ...] = (64, 64)
-    init: str = "default"
+    init: str = "kaiming"
 
     def __post_init__(self) -> None:
         for name in _TUPLE_FIELDS:
@@ -81,7 +83,7 @@ class ModelConfig:
             _int_tuple("decoder_hidden", self.decoder_hidden)
         _int_tuple("channels", self.channels, allow_empty=False)
         _int_tuple("disc_hidden", self.disc_hidden)
-        for name in ("beta", "l1", "l2", "adv_weight"):
+        for name in ("beta", "free_bits", "l1", "l2", "adv_weight"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not value >= 0 \
                     or value == float("inf"):
