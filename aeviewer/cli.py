@@ -77,7 +77,7 @@ def _build_parser() -> argparse.ArgumentParser:
     train.add_argument("--latent", type=int, default=2)
     train.add_argument("--loss", choices=("mse", "bce"), default="mse")
     train.add_argument("--beta", type=float, default=1.0, help="VAE KL weight")
-    train.add_argument("--l1", type=float, default=1e-3, help="sparse: L1 weight on the code")
+    train.add_argument("--l1", type=float, default=1e-4, help="sparse: L1 weight on the code")
     train.add_argument("--epochs", type=int, default=None, help="epochs in all (default 20; with --resume: as before)")
     train.add_argument("--batch-size", type=int, default=None)
     train.add_argument("--lr", type=float, default=None)
@@ -149,8 +149,6 @@ def _model_for(args: argparse.Namespace, dataset):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    import numpy as np
-
     from aeviewer.core.distributed import launched_by_torchrun
 
     if args.run or args.resume or launched_by_torchrun():
@@ -158,6 +156,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     from aeviewer.core.checkpoint import save_checkpoint
     from aeviewer.core.loaders import load_dataset
+    from aeviewer.core.quality import HealthMonitor, evaluate, quality_summary
     from aeviewer.core.train import TrainConfig, Trainer
 
     dataset = load_dataset(args.data)
@@ -170,6 +169,7 @@ def cmd_train(args: argparse.Namespace) -> int:
           f"{len(train):,} samples, {train_config.epochs} epochs, batch {train_config.batch_size}, "
           f"on {trainer.device}", file=sys.stderr)
     bar = ProgressBar(train_config.epochs, "training")
+    health = HealthMonitor(train.x)
     interrupted = False
     try:
         for event in trainer.run():
@@ -182,6 +182,9 @@ def cmd_train(args: argparse.Namespace) -> int:
                 bar.close()
                 terms = "  ".join(f"{k} {v:.5g}" for k, v in event.losses.items())
                 print(f"epoch {event.epoch:3d}/{event.epochs}  {terms}", file=sys.stderr)
+                collapse = health.epoch_end(trainer.model, event.epoch, event.losses)
+                if collapse is not None:
+                    print(f"warning: {collapse.message}", file=sys.stderr)
     except KeyboardInterrupt:
         interrupted = True
         bar.close()
@@ -195,13 +198,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     out = save_checkpoint(args.out or default_out, trainer.model, dataset_name=dataset.name,
                           dataset_shape=tuple(dataset.x.shape), history=trainer.history,
                           train_config=train_config)
-    test = dataset.split(test=True)
-    if len(test) and not interrupted:
-        from aeviewer.core.inference import reconstruct_array
-
-        recon = reconstruct_array(trainer.model, test.x)
-        err = float(np.mean((recon.reshape(len(test), -1) - test.flat) ** 2))
-        print(f"held-out reconstruction MSE {err:.5f}", file=sys.stderr)
+    if len(dataset.split(test=True)) and not interrupted:
+        last = trainer.history[-1] if trainer.history else None
+        print(quality_summary(evaluate(trainer.model, dataset, losses=last)), file=sys.stderr)
     print(out)
     return 130 if interrupted else 0
 
@@ -226,6 +225,7 @@ def _train_run(args: argparse.Namespace, context) -> int:
     from aeviewer.core import distributed, run_folder
     from aeviewer.core.checkpoint import save_checkpoint
     from aeviewer.core.loaders import load_dataset
+    from aeviewer.core.quality import HealthMonitor
     from aeviewer.core.train import TrainConfig, Trainer
 
     main_rank = context is None or context.is_main
@@ -296,6 +296,7 @@ def _train_run(args: argparse.Namespace, context) -> int:
             trainer.cancel()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    health = HealthMonitor(train.x)
     try:
         for event in trainer.run():
             if writer is None:
@@ -305,6 +306,9 @@ def _train_run(args: argparse.Namespace, context) -> int:
                 terms = "  ".join(f"{k} {v:.5g}" for k, v in event.losses.items())
                 say(f"epoch {event.epoch:3d}/{event.epochs}  {terms}  {event.samples_per_s * world:,.0f} samples/s")
                 writer.save(trainer, train_config, numbered=event.epoch % writer.checkpoint_every == 0)
+                collapse = health.epoch_end(trainer.model, event.epoch, event.losses)
+                if collapse is not None:
+                    say(f"warning: {collapse.message}")
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -95,12 +95,24 @@ def resolve_device(name: str) -> torch.device:
     return torch.device(name)
 
 
-def make_adam(params: list[torch.nn.Parameter], lr: float) -> torch.optim.Optimizer:
+def make_adam(params: list[torch.nn.Parameter], lr: float,
+              betas: tuple[float, float] = (0.9, 0.999)) -> torch.optim.Optimizer:
     """Adam with the fused kernel (measured fastest on CPU and CUDA), else PyTorch's default choice."""
     try:
-        return torch.optim.Adam(params, lr=lr, fused=True)
+        return torch.optim.Adam(params, lr=lr, betas=betas, fused=True)
     except (RuntimeError, ValueError, TypeError):  # a device without a fused Adam kernel
-        return torch.optim.Adam(params, lr=lr)
+        return torch.optim.Adam(params, lr=lr, betas=betas)
+
+
+def make_optimizers(model: Autoencoder, lr: float) -> dict[str, torch.optim.Optimizer]:
+    """One Adam per parameter group of `model`, each scaled by the model's own `optimizer_options`."""
+    options = model.optimizer_options()
+    optimizers = {}
+    for name, params in model.optimizer_groups().items():
+        opts = options.get(name, {})
+        optimizers[name] = make_adam(params, lr * float(opts.get("lr_scale", 1.0)),
+                                     tuple(opts.get("betas", (0.9, 0.999))))  # type: ignore[arg-type]
+    return optimizers
 
 
 class Trainer:
@@ -148,10 +160,7 @@ class Trainer:
         self.x = torch.as_tensor(x, dtype=torch.float32).to(self._device)
         if getattr(model, "output_bias_pending", False):
             model.fit_output_bias(self.x.mean(dim=0))
-        self.optimizers = {
-            name: make_adam(params, config.lr)
-            for name, params in model.optimizer_groups().items()
-        }
+        self.optimizers = make_optimizers(model, config.lr)
         self.history: list[dict[str, float]] = []
         self._cancel = threading.Event()
         self._running = threading.Event()  # set = not paused

@@ -14,8 +14,8 @@ def warm_up() -> None:
     import aeviewer.core.checkpoint  # noqa: F401
     import aeviewer.core.explore  # noqa: F401  (imports scikit-learn's PCA)
     from aeviewer.core.models import ModelConfig, build_model
-    from aeviewer.core.train import make_adam
+    from aeviewer.core.train import make_optimizers
 
     model = build_model(ModelConfig(input_shape=(4,), latent_dim=2, hidden=(4,)), seed=0)
-    optimizers = {name: make_adam(params, 1e-3) for name, params in model.optimizer_groups().items()}
+    optimizers = make_optimizers(model, 1e-3)
     model.train_step(torch.rand(2, 4), optimizers)

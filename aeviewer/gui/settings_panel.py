@@ -67,7 +67,7 @@ class SettingsPanel(QWidget):
         self.loss.addItem("MSE", "mse")
         self.loss.addItem("BCE", "bce")
         self.beta = _number(0.0, 100.0, 1.0, step=0.1, decimals=3)
-        self.lam = _number(0.0, 10.0, 1e-3, step=1e-3, decimals=4)
+        self.lam = _number(0.0, 10.0, 1e-4, step=1e-4, decimals=5)
         form.addRow("Kind", self.kind)
         form.addRow("Backbone", self.backbone)
         form.addRow("Latent dim", self.latent)

@@ -8,6 +8,8 @@ Each `train_step` alternates two updates with two optimizers (groups "main" and 
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -53,6 +55,11 @@ class AdversarialAutoencoder(Autoencoder):
         main = [p for p in self.parameters() if id(p) not in disc]
         return {"main": main, "disc": list(self.discriminator.parameters()),
                 "gen": list(self.encoder.parameters())}
+
+    def optimizer_options(self) -> dict[str, dict[str, Any]]:
+        """The adversarial pair at half the rate with β1 = 0.5 (the DCGAN setting): at the full rate the game
+        oscillates and, on real MNIST after ~18 epochs, threw the autoencoder back to the mean image."""
+        return {"disc": {"lr_scale": 0.5, "betas": (0.5, 0.999)}, "gen": {"lr_scale": 0.5, "betas": (0.5, 0.999)}}
 
     def train_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
         """Makhzani et al.'s two phases: reconstruction (encoder + decoder), then regularisation

@@ -8,6 +8,8 @@ a model that needs more than one optimizer).
 
 from __future__ import annotations
 
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
@@ -84,6 +86,10 @@ class Autoencoder(nn.Module):
     def optimizer_groups(self) -> dict[str, list[nn.Parameter]]:
         """Parameters per optimizer; the trainer makes one Adam per group. Plain models need one."""
         return {"main": list(self.parameters())}
+
+    def optimizer_options(self) -> dict[str, dict[str, Any]]:
+        """Per-group Adam settings beyond the run's learning rate ({"lr_scale", "betas"}); none for plain models."""
+        return {}
 
     def train_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
         """One update on batch `x`; returns detached loss terms (tensors, so no device sync is forced)."""

@@ -34,7 +34,7 @@ class ModelConfig:
     loss: str = "mse"
     beta: float = 1.0
     free_bits: float = 0.5
-    l1: float = 1e-3
+    l1: float = 1e-4
     l2: float = 0.0
     adv_weight: float = 1.0
     decoder_hidden: tuple[int, ...] | None = None

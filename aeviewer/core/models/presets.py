@@ -32,14 +32,19 @@ PRESETS: dict[str, Preset] = {
         ),
         dict(batch_size=256, lr=1e-3),
     ),
+    "deep-30": Preset(
+        "Hinton & Salakhutdinov's deep autoencoder: 784-1000-500-250-30, the nonlinear model that beats PCA",
+        dict(kind="ae", backbone="mlp", latent_dim=30, hidden=(1000, 500, 250)),
+        dict(batch_size=128, lr=1e-3),
+    ),
     "mlp-2d": Preset("MLP autoencoder with a 2-D code, to plot directly", dict(kind="ae", latent_dim=2)),
     "conv-2d": Preset(
         "Convolutional autoencoder with a 2-D code (images only)",
         dict(kind="ae", backbone="conv", latent_dim=2),
     ),
     "sparse-mlp": Preset(
-        "Sparse MLP autoencoder (L1 on a 32-D code)",
-        dict(kind="sparse", latent_dim=32, hidden=(128,), l1=1e-3),
+        "Sparse MLP autoencoder (L1 on a 32-D code, λ 1e-4 as in the Keras blog's sparse example)",
+        dict(kind="sparse", latent_dim=32, hidden=(128,), l1=1e-4),
     ),
     "vae-2d": Preset("β-VAE with a 2-D Gaussian code", dict(kind="vae", latent_dim=2, loss="bce")),
     "aae-2d": Preset("Adversarial autoencoder with a 2-D Gaussian prior", dict(kind="aae", latent_dim=2)),
