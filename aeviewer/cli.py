@@ -6,6 +6,7 @@ User mistakes print one line and exit non-zero, never a traceback.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -258,19 +259,20 @@ def _train_run(args: argparse.Namespace, context) -> int:
         config, defaults, model = _model_for(args, dataset)
         train_config = TrainConfig(epochs=args.epochs or 20, batch_size=args.batch_size or defaults.batch_size,
                                    lr=args.lr or defaults.lr, seed=args.seed, device=args.device)
+    parallel, agreement = None, None
     if context is not None:
-        train_config.device = context.device
+        train_config = distributed.shared_seed(dataclasses.replace(train_config, device=context.device), context)
+        parallel, agreement = distributed.data_parallel(model, context)
     world = context.world_size if context is not None else 1
-    train = dataset.split(test=False)
-    trainer = Trainer(model, train.x, train_config)
-    trainer.restore_on_cancel = False  # a stop saves the exact mid-epoch state, to resume bit for bit
+    point = None
     if resume is not None:
-        run_folder.apply_resume_state(trainer, resume)
         before = int(saved.get("world_size") or 1)
-        if before != world and trainer.position[1]:  # same samples consumed, counted in the new global batches
-            trainer.position = (trainer.position[0], trainer.position[1] * before // world)
+        point = run_folder.resume_point(resume, before, world)
+        if before != world and resume.position[1]:
             say(f"note: the run used {before} process(es), now {world}: the effective batch changes with it")
-    agreement = distributed.make_data_parallel(trainer, context) if context is not None else None
+    train = dataset.split(test=False)
+    # restore_on_cancel=False: a stop saves the exact mid-epoch state, to resume bit for bit
+    trainer = Trainer(model, train.x, train_config, parallel=parallel, resume=point, restore_on_cancel=False)
     writer = None
     if main_rank:
         writer = run_folder.RunWriter(folder, dataset_name=dataset.name, dataset_shape=tuple(dataset.x.shape),

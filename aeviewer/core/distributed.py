@@ -10,6 +10,7 @@ gradient of the global-batch mean when shards are equal), works for any `train_s
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from torch import Tensor
 
 from .errors import TrainingError
 from .models import Autoencoder
-from .train import Trainer
+from .train import Parallel, TrainConfig
 
 
 @dataclass(frozen=True)
@@ -117,15 +118,15 @@ class GradientAveragingOptimizer:
 
 
 class StopAgreement:
-    """A stop request (SIGTERM on any rank) becomes a cancel on every rank at the same step.
+    """A stop request (SIGTERM on any rank) becomes a stop on every rank at the same step.
 
     Ranks must leave the loop together or the next all-reduce would wait forever, so every `check_every` steps
     (the same steps on every rank) they all-reduce (MAX) a one-number flag. Not every step: reading the flag
-    back waits for the GPU, and the trainer otherwise never stalls the GPU between reports.
+    back waits for the GPU, and the trainer otherwise never stalls the GPU between reports. The Trainer calls
+    it before each step (`Parallel.should_stop`) and cancels itself when it answers True.
     """
 
-    def __init__(self, trainer: Trainer, device: str, check_every: int = 10) -> None:
-        self.trainer = trainer
+    def __init__(self, device: str, check_every: int = 10) -> None:
         self.requested = False
         self.check_every = max(1, check_every)
         self._calls = 0
@@ -134,36 +135,40 @@ class StopAgreement:
     def request(self) -> None:
         self.requested = True
 
-    def __call__(self) -> None:
+    def __call__(self) -> bool:
         self._calls += 1
         if self._calls % self.check_every:
-            return
+            return False
         self._flag.fill_(1.0 if self.requested else 0.0)
         dist.all_reduce(self._flag, op=dist.ReduceOp.MAX)
         if self._flag.item() > 0:
             self.requested = True
-            self.trainer.cancel()
+        return self.requested
 
 
-def make_data_parallel(trainer: Trainer, context: DistributedContext) -> StopAgreement:
-    """Shard the data order, average gradients and loss reports across ranks; returns the stop agreement."""
-    if len(trainer.x) < context.world_size:
-        raise TrainingError(f"{len(trainer.x)} samples cannot be split over {context.world_size} ranks")
-    trainer.rank, trainer.world_size = context.rank, context.world_size
-    if trainer.config.seed is None:  # every rank must draw the same permutation: take rank 0's random seed
-        seed = torch.tensor([int.from_bytes(os.urandom(4), "little") >> 1], dtype=torch.int64, device=context.device)
-        dist.broadcast(seed, src=0)
-        trainer.config.seed = int(seed.item())
-    broadcast_parameters(trainer.model)
-    trainer.optimizers = {name: GradientAveragingOptimizer(opt, context.world_size)  # type: ignore[misc]
-                          for name, opt in trainer.optimizers.items()}
+def shared_seed(config: TrainConfig, context: DistributedContext) -> TrainConfig:
+    """`config` with a seed every rank shares (they must draw the same permutation): rank 0's random one when
+    the caller gave none. A copy: the caller's config is not changed."""
+    if config.seed is not None:
+        return config
+    seed = torch.tensor([int.from_bytes(os.urandom(4), "little") >> 1], dtype=torch.int64, device=context.device)
+    dist.broadcast(seed, src=0)
+    return dataclasses.replace(config, seed=int(seed.item()))
+
+
+def data_parallel(model: Autoencoder, context: DistributedContext) -> tuple[Parallel, StopAgreement]:
+    """Rank 0's weights on every rank, and the Trainer's `parallel=` settings: sharded batches, gradients and
+    loss reports averaged across ranks, and the stop agreement (call its `request()` on a signal)."""
+    broadcast_parameters(model)
+    world = context.world_size
 
     def average(total: Tensor) -> Tensor:
         total = total.clone()
         dist.all_reduce(total, op=dist.ReduceOp.SUM)
-        return total / context.world_size
+        return total / world
 
-    trainer.reduce_terms = average
-    agreement = StopAgreement(trainer, str(trainer.device))
-    trainer.before_step = agreement
-    return agreement
+    def wrap(optimizer: torch.optim.Optimizer) -> torch.optim.Optimizer:
+        return GradientAveragingOptimizer(optimizer, world)  # type: ignore[return-value]
+
+    agreement = StopAgreement(context.device)
+    return Parallel(context.rank, world, reduce_terms=average, wrap_optimizer=wrap, should_stop=agreement), agreement

@@ -27,7 +27,7 @@ import torch
 from .checkpoint import LoadedCheckpoint, load_checkpoint, save_checkpoint
 from .errors import CheckpointError
 from .models import ModelConfig
-from .train import TrainConfig, Trainer, TrainProgress
+from .train import ResumePoint, TrainConfig, Trainer, TrainProgress
 
 CONFIG_NAME = "config.json"
 METRICS_NAME = "metrics.jsonl"
@@ -188,16 +188,14 @@ def load_resume_state(folder: str | Path, name: str = LAST_NAME) -> ResumeState:
                        generators=state.get("generators") or {}, history=list(history))
 
 
-def apply_resume_state(trainer: Trainer, resume: ResumeState) -> None:
-    """Put optimizer states, history, data position and RNG states into a fresh Trainer on the resumed model."""
-    for name, opt in trainer.optimizers.items():
-        if name not in resume.optimizers:
-            raise CheckpointError(Path("?"), f"the training state has no optimizer '{name}'")
-        opt.load_state_dict(resume.optimizers[name])
-    trainer.history = [dict(row) for row in resume.history]
-    trainer.position = resume.position
-    if resume.generators.get("shuffle") is not None:
-        trainer.generator_states = dict(resume.generators)
+def resume_point(resume: ResumeState, world_before: int = 1, world_now: int = 1) -> ResumePoint:
+    """The Trainer's `resume=` for this state. When the number of processes changed, the step within the
+    epoch is counted again in the new global batches, so the same samples count as consumed."""
+    epoch, step = resume.position
+    if world_before != world_now and step:
+        step = step * world_before // world_now
+    return ResumePoint(position=(epoch, step), history=[dict(row) for row in resume.history],
+                       optimizer_states=dict(resume.optimizers), generator_states=dict(resume.generators))
 
 
 def model_config_of(config: dict[str, Any]) -> ModelConfig:

@@ -115,6 +115,56 @@ def make_optimizers(model: Autoencoder, lr: float) -> dict[str, torch.optim.Opti
     return optimizers
 
 
+@dataclass(frozen=True)
+class Parallel:
+    """How this process shares a data-parallel run (core/distributed.py builds one): its shard, how loss sums
+    are averaged across ranks, how optimizers are wrapped, and a stop check every rank makes at the same step."""
+
+    rank: int = 0
+    world_size: int = 1
+    reduce_terms: Callable[[Tensor], Tensor] | None = None
+    wrap_optimizer: Callable[[torch.optim.Optimizer], torch.optim.Optimizer] | None = None
+    should_stop: Callable[[], bool] | None = None
+
+
+@dataclass
+class ResumePoint:
+    """Where an interrupted run left off (core/run_folder.py reads one): the next (epoch, step), the finished
+    epochs' losses, the optimizers' states and the shuffle/noise generators' states."""
+
+    position: tuple[int, int] = (1, 0)
+    history: list[dict[str, float]] = field(default_factory=list)
+    optimizer_states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    generator_states: dict[str, Tensor | None] = field(default_factory=dict)
+
+
+class _Sums:
+    """Loss sums of the epoch and of the current report window, summed on the device (no sync per step)."""
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self.epoch: Tensor | None = None
+        self.window: Tensor | None = None
+        self.epoch_steps = self.window_steps = self.window_samples = 0
+        self.window_start = time.perf_counter()
+
+    def add(self, terms: dict[str, Tensor], samples: int) -> None:
+        self.names = self.names or list(terms)
+        values = torch.stack([terms[k] for k in self.names]).float()
+        self.epoch = values if self.epoch is None else self.epoch + values
+        self.window = values if self.window is None else self.window + values
+        self.epoch_steps += 1
+        self.window_steps += 1
+        self.window_samples += samples
+
+    def samples_per_s(self) -> float:
+        return self.window_samples / max(time.perf_counter() - self.window_start, 1e-9)
+
+    def new_window(self) -> None:
+        self.window, self.window_steps, self.window_samples = None, 0, 0
+        self.window_start = time.perf_counter()
+
+
 class Trainer:
     """Trains `model` on `x` (N×input_shape, values in [0, 1]); iterate `run()` to drive it.
 
@@ -141,6 +191,9 @@ class Trainer:
         config: TrainConfig,
         *,
         report_every: int = 20,
+        parallel: Parallel | None = None,
+        resume: ResumePoint | None = None,
+        restore_on_cancel: bool = True,
     ) -> None:
         if config.epochs < 1 or config.batch_size < 1 or not config.lr > 0:
             raise TrainingError(
@@ -160,8 +213,27 @@ class Trainer:
         self.x = torch.as_tensor(x, dtype=torch.float32).to(self._device)
         if getattr(model, "output_bias_pending", False):
             model.fit_output_bias(self.x.mean(dim=0))
+        self.parallel = parallel or Parallel()
+        self.rank, self.world_size = self.parallel.rank, self.parallel.world_size
+        if len(self.x) < self.world_size:
+            raise TrainingError(f"{len(self.x)} samples cannot be split over {self.world_size} ranks")
         self.optimizers = make_optimizers(model, config.lr)
-        self.history: list[dict[str, float]] = []
+        if self.parallel.wrap_optimizer is not None:
+            self.optimizers = {name: self.parallel.wrap_optimizer(opt) for name, opt in self.optimizers.items()}
+        resume = resume or ResumePoint()
+        for name, opt in self.optimizers.items():
+            if resume.optimizer_states and name not in resume.optimizer_states:
+                raise TrainingError(f"the training state has no optimizer '{name}'")
+            if name in resume.optimizer_states:
+                opt.load_state_dict(resume.optimizer_states[name])
+        self.history: list[dict[str, float]] = [dict(row) for row in resume.history]
+        self.position: tuple[int, int] = resume.position  # (epoch, step within it) of the next step to run
+        # restore {"shuffle", "noise"} in run(), so a resumed run draws what an uninterrupted one would
+        self.generator_states = dict(resume.generator_states) if resume.generator_states.get("shuffle") is not None \
+            else None
+        # A cancel returns the model to the last completed epoch (so it matches `history`); a run folder that
+        # saves the exact mid-epoch position for a resume turns this off.
+        self.restore_on_cancel = restore_on_cancel
         self._cancel = threading.Event()
         self._running = threading.Event()  # set = not paused
         self._running.set()
@@ -171,18 +243,11 @@ class Trainer:
         self.notices: list[str] = []
         self._pending_notice = ""
         self.fell_back_to_cpu = False
-        # Hooks for resumable runs and distributed training (core/run_folder.py, core/distributed.py);
-        # the defaults are one process starting at epoch 1.
-        self.rank, self.world_size = 0, 1
-        self.position: tuple[int, int] = (1, 0)  # (epoch, step within it) of the next step to run
-        self.generator_states: dict[str, Tensor | None] | None = None  # restore {"shuffle", "noise"} in run()
         self.epoch_shuffle_state: Tensor | None = None  # shuffle state before this epoch's permutation
         self.noise_generator: torch.Generator | None = None
-        self.reduce_terms: Callable[[Tensor], Tensor] | None = None  # average loss sums across ranks
-        self.before_step: Callable[[], None] | None = None  # e.g. agree on a stop request across ranks
-        # A cancel returns the model to the last completed epoch (so it matches `history`); a run folder that
-        # saves the exact mid-epoch position for a resume turns this off.
-        self.restore_on_cancel = True
+        self._step = 0
+        self._epoch_offset = 0  # epochs finished before this run's first epoch (history of a resumed run)
+        self._epoch_cancelled = False
 
     # -- control, callable from any thread ------------------------------------------------------------
 
@@ -244,20 +309,17 @@ class Trainer:
         self.model.train()
         self._take_snapshot()
         first_epoch, first_step = self.position
-        start_epoch = len(self.history) - (first_epoch - 1)
-        step = (first_epoch - 1) * self.steps_per_epoch + first_step
+        self._epoch_offset = len(self.history) - (first_epoch - 1)
+        self._step = (first_epoch - 1) * self.steps_per_epoch + first_step
         try:
             epoch = first_epoch
             while epoch <= cfg.epochs:
-                bs = min(self.batch_size, n)
-                steps = self.steps_per_epoch
                 try:
-                    yield from self._epoch(epoch, start_epoch, shuffle, bs, steps, step,
-                                           first_step if epoch == first_epoch else 0)
+                    yield from self._epoch(epoch, shuffle, first_step if epoch == first_epoch else 0)
                 except RuntimeError as exc:
                     if not is_out_of_memory(exc):
                         raise
-                    self._recover_from_oom(bs)
+                    self._recover_from_oom(min(self.batch_size, n))
                     first_epoch, first_step = epoch, 0
                     self.position = (epoch, 0)
                     continue  # the same epoch again, from its start
@@ -265,82 +327,67 @@ class Trainer:
                     if self.restore_on_cancel:
                         self._restore_snapshot()
                     return
-                step = self._step
                 epoch += 1
         finally:
             self.model.noise_generator = None
             self.model.eval()
 
-    def _epoch(self, epoch: int, start_epoch: int, shuffle: torch.Generator, bs: int, steps: int,
-               step: int, first_step: int = 0) -> Iterator[TrainProgress]:
-        """One epoch from `first_step` (a resume may start mid-epoch); leaves `_step` at the global step
-        count and `_epoch_cancelled` set if it stopped early. Each rank trains on its shard of every
-        global batch of `bs × world_size` samples."""
-        cfg = self.config
-        n = len(self.x)
-        rank, world = self.rank, self.world_size
+    def _epoch(self, epoch: int, shuffle: torch.Generator, first_step: int = 0) -> Iterator[TrainProgress]:
+        """One epoch from `first_step` (a resume may start mid-epoch); sets `_epoch_cancelled` if it stopped
+        early. Each rank trains on its shard of every global batch of `batch × world_size` samples."""
         self._epoch_cancelled = False
-        self._step = step
-        names: list[str] = []
+        steps, batch = self.steps_per_epoch, min(self.batch_size, len(self.x))
         self.epoch_shuffle_state = shuffle.get_state()
-        perm = torch.randperm(n, generator=shuffle).to(self._device)
-        epoch_sum: Tensor | None = None
-        window_sum: Tensor | None = None
-        window_steps = window_samples = epoch_steps = 0
-        t0 = time.perf_counter()
+        perm = torch.randperm(len(self.x), generator=shuffle).to(self._device)
+        sums = _Sums()
         for i in range(first_step, steps):
             self.position = (epoch, i)
-            if self.before_step is not None:
-                self.before_step()
-            wait_start = time.perf_counter()
-            if not self._wait_if_paused():
+            if not self._may_step(sums):
                 self._epoch_cancelled = True
                 return
-            t0 += time.perf_counter() - wait_start  # paused time doesn't count towards samples/s
-            idx = perm[i * bs * world : (i + 1) * bs * world]
-            if world > 1:
-                idx = torch.tensor_split(idx, world)[rank]  # this rank's shard of the global batch
-            terms = self.model.train_step(self.x.index_select(0, idx), self.optimizers)
-            names = names or list(terms)
-            values = torch.stack([terms[k] for k in names]).float()
-            epoch_sum = values if epoch_sum is None else epoch_sum + values
-            window_sum = values if window_sum is None else window_sum + values
-            window_steps += 1
-            epoch_steps += 1
-            window_samples += len(idx)
-            step += 1
-            self._step = step
+            idx = self._shard(perm[i * batch * self.world_size : (i + 1) * batch * self.world_size])
+            sums.add(self.model.train_step(self.x.index_select(0, idx), self.optimizers), len(idx))
+            self._step += 1
             self.position = (epoch, i + 1)
             epoch_done = i == steps - 1
-            if not epoch_done and step % self.report_every:
+            if not epoch_done and self._step % self.report_every:
                 continue
-            if epoch_done:
-                means = self._means(names, epoch_sum, epoch_steps, epoch)
-                self._check_weights(epoch)
-                self.history.append(means)
-                self._good_epoch = start_epoch + epoch
-                self._take_snapshot()
-                self.position = (epoch + 1, 0)
-                self.epoch_shuffle_state = shuffle.get_state()
-            else:
-                means = self._means(names, window_sum, window_steps, epoch)
-            notice, self._pending_notice = self._pending_notice, ""
-            yield TrainProgress(
-                epoch=epoch,
-                epochs=cfg.epochs,
-                step=step,
-                steps_per_epoch=steps,
-                losses=means,
-                samples_per_s=window_samples / max(time.perf_counter() - t0, 1e-9),
-                device=self.device,
-                epoch_done=epoch_done,
-                notice=notice,
-            )
+            yield self._report(epoch, steps, sums, epoch_done, shuffle)
             if self.cancelled:
                 self._epoch_cancelled = True
                 return
-            window_sum, window_steps, window_samples = None, 0, 0
-            t0 = time.perf_counter()
+            sums.new_window()
+
+    def _may_step(self, sums: _Sums) -> bool:
+        """False when the run should stop before this step: cancelled, agreed across ranks, or while paused.
+        Paused time does not count towards samples/s."""
+        if self.parallel.should_stop is not None and self.parallel.should_stop():
+            self.cancel()
+        wait_start = time.perf_counter()
+        ok = self._wait_if_paused()
+        sums.window_start += time.perf_counter() - wait_start
+        return ok
+
+    def _shard(self, idx: Tensor) -> Tensor:
+        return torch.tensor_split(idx, self.world_size)[self.rank] if self.world_size > 1 else idx
+
+    def _report(self, epoch: int, steps: int, sums: _Sums, epoch_done: bool,
+                shuffle: torch.Generator) -> TrainProgress:
+        """The progress event for the window (or the epoch, which also checks and snapshots the weights)."""
+        if epoch_done:
+            means = self._means(sums.names, sums.epoch, sums.epoch_steps, epoch)
+            self._check_weights(epoch)
+            self.history.append(means)
+            self._good_epoch = self._epoch_offset + epoch
+            self._take_snapshot()
+            self.position = (epoch + 1, 0)
+            self.epoch_shuffle_state = shuffle.get_state()
+        else:
+            means = self._means(sums.names, sums.window, sums.window_steps, epoch)
+        notice, self._pending_notice = self._pending_notice, ""
+        return TrainProgress(epoch=epoch, epochs=self.config.epochs, step=self._step, steps_per_epoch=steps,
+                             losses=means, samples_per_s=sums.samples_per_s(), device=self.device,
+                             epoch_done=epoch_done, notice=notice)
 
     def _seed_noise(self) -> None:
         if self.config.seed is not None:
@@ -388,8 +435,8 @@ class Trainer:
 
     def _means(self, names: list[str], total: Tensor | None, count: int, epoch: int) -> dict[str, float]:
         """Sync once, turn sums into means, and roll back + raise if any term is not finite."""
-        if total is not None and self.reduce_terms is not None:
-            total = self.reduce_terms(total)
+        if total is not None and self.parallel.reduce_terms is not None:
+            total = self.parallel.reduce_terms(total)
         values = (total / count).tolist() if total is not None else []
         means = dict(zip(names, values, strict=True))
         for name, value in means.items():

@@ -21,10 +21,10 @@ from aeviewer.core.models import ModelConfig, build_model
 from aeviewer.core.run_folder import (
     MetricsTail,
     RunWriter,
-    apply_resume_state,
     checkpoint_path,
     load_resume_state,
     read_config,
+    resume_point,
     state_path,
 )
 from aeviewer.core.train import TrainConfig, Trainer
@@ -73,8 +73,8 @@ def test_resuming_mid_epoch_repeats_the_data_order(tmp_path):
     straight = Trainer(build_model(config, seed=0), x, train_config, report_every=5)
     list(straight.run())
 
-    first = Trainer(build_model(config, seed=0), x, train_config, report_every=5)
-    first.restore_on_cancel = False  # as `aeviewer train --run` does: keep the mid-epoch state to save
+    # restore_on_cancel=False, as `aeviewer train --run` does: keep the mid-epoch state to save
+    first = Trainer(build_model(config, seed=0), x, train_config, report_every=5, restore_on_cancel=False)
     for event in first.run():
         if event.step == 20:  # epoch 2, step 8 of 12
             first.cancel()
@@ -83,8 +83,7 @@ def test_resuming_mid_epoch_repeats_the_data_order(tmp_path):
     writer.save(first, train_config, numbered=False)
 
     resume = load_resume_state(tmp_path / "run")
-    second = Trainer(resume.checkpoint.model, x, train_config, report_every=5)
-    apply_resume_state(second, resume)
+    second = Trainer(resume.checkpoint.model, x, train_config, report_every=5, resume=resume_point(resume))
     list(second.run())
     got, want = second.model.state_dict(), straight.model.state_dict()
     assert all(torch.equal(got[k], want[k]) for k in want)
