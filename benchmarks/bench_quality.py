@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 
@@ -26,6 +27,11 @@ from benchmarks.common import Figure, emit, machine
 WINDOW_TRAIN = dict(lr=3e-3, batch_size=128)
 MLP_PRESETS_2D = ("mlp-2d", "vae-2d", "aae-2d")
 HS_AE, HS_PCA = 3.00, 13.87  # Hinton & Salakhutdinov 2006, squared error per MNIST test image, 30-D
+
+
+HEADER = ("| data | model | epochs | held-out MSE | PCA same k | mean image | ÷ PCA | ÷ mean | VAE KL/dim | verdict "
+          "| time |\n|---|---|---|---|---|---|---|---|---|---|---|")
+TABLE = Path(__file__).resolve().parent / "quality_table.md"
 
 
 @dataclass
@@ -110,8 +116,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
     print(f"Machine: {machine()}")
-    print("| data | model | epochs | held-out MSE | PCA same k | mean image | ÷ PCA | ÷ mean | VAE KL/dim | verdict "
-          "| time |\n|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    print(HEADER, flush=True)
     mnist = load_mnist5k()
     rows = presets(mnist, args)
     if not args.quick:
@@ -121,6 +126,8 @@ def main() -> None:
         from aeviewer.core.loaders import load_dataset
 
         rows += [r for r in presets(load_dataset("mnist"), args) if r.name == "deep-30"]
+    TABLE.write_text(f"Machine: {machine()}, {time.strftime('%Y-%m-%d')}\n\n{HEADER}\n"
+                     + "\n".join(table_row(r) for r in rows) + "\n")
     emit(figures(rows))
 
 
