@@ -103,7 +103,7 @@ def _parse(path: Path, reader: csv.reader) -> Dataset:
             if filled:
                 blocks.append(block)
             n_feat = n_cols - (label_col is not None)
-            check_element_count(path, (n_rows + _BLOCK, n_feat), "the table")
+            check_element_count(path, (n_rows + _BLOCK, n_feat), "the table", 4)
             block = np.empty((_BLOCK, n_feat), np.float32)
             filled = 0
         values = block[filled]
