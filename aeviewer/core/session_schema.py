@@ -11,13 +11,15 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from aeviewer.core import recording
+
 #: Largest plane coordinate a probe, a view range or a recorded sample may have. Latent codes of trained models
 #: stay within a few hundred; Qt's transforms overflow (and segfault) long before 1e308.
-MAX_COORD = 1e6
+MAX_COORD = recording.MAX_COORD
 #: Smallest width of a saved view range: narrower than this the view cannot be drawn.
 MIN_SPAN = 1e-9
-#: Longest recorded path (seconds) and most samples per path: a day of dragging at 60 events per second.
-MAX_PATH_SECONDS = 86_400.0
+#: Longest recorded path (seconds, see core.recording) and most samples per path.
+MAX_PATH_SECONDS = recording.MAX_PATH_SECONDS
 MAX_PATH_SAMPLES = 5_000_000
 MAX_PATHS = 1_000
 MAX_HISTORY_ROWS = 1_000_000
@@ -123,3 +125,28 @@ def _is_type_tag(part: object) -> bool:
     """Union branches show up in error locations as 'constrained-str', 'DatasetRef', 'str': not field names."""
     return isinstance(part, str) and (part[:1].isupper() or "-" in part or "[" in part
                                       or part in ("str", "int", "float", "bool", "list", "dict", "tuple", "none"))
+
+
+class TrainDoc(BaseModel):
+    """A run's training settings as stored in its config.json (the keys TrainConfig knows; others are ignored)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    epochs: Annotated[int, Field(ge=1, le=1_000_000)] = 20
+    batch_size: Annotated[int, Field(ge=1, le=1_000_000)] = 128
+    lr: Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)] = 1e-3
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = 0
+    device: Annotated[str, Field(max_length=64)] = "auto"
+
+
+class RunConfigDoc(BaseModel):
+    """A run folder's config.json (written by core.run_folder.RunWriter)."""
+
+    model_config = ConfigDict(strict=True, extra="ignore")
+
+    format_version: Annotated[int, Field(ge=1)] = 1
+    data: Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+    model: dict[str, Any]
+    train: TrainDoc
+    world_size: Annotated[int, Field(ge=1, le=65_536)] = 1
+    checkpoint_every: Annotated[int, Field(ge=1, le=1_000_000)] = 5
