@@ -101,7 +101,10 @@ def resolve(ref: dict[str, Any], session_file: Path) -> str:
         candidates.append(session_file.resolve().parent / ref["relative"])
     if ref.get("path"):
         candidates.append(Path(ref["path"]))
-    existing = [c for c in candidates if c.exists()]
+    existing = []
+    for c in candidates:
+        if c.exists() and all(c.resolve() != e.resolve() for e in existing):
+            existing.append(c)
     if not existing:  # loading it will say "no such file or folder", naming the path
         return str(ref.get("path") or ref.get("relative") or ref.get("name") or "")
     want = ref.get("fingerprint")

@@ -78,8 +78,9 @@ def check_bytes(needed: int, what: str) -> None:
     """MemoryBudgetExceeded when `needed` bytes exceed the budget; `what` says what would need them."""
     budget = budget_bytes()
     if needed > budget:
+        why = (f"set by ${BUDGET_ENV}" if os.environ.get(BUDGET_ENV)
+               else f"half the memory available now; set ${BUDGET_ENV} to change it")
         raise MemoryBudgetExceeded(
             f"{what} would need about {human_bytes(needed)} of memory ({needed:,} bytes), more than the "
-            f"{human_bytes(budget)} ({budget:,} bytes) aeviewer allows one load on this machine now "
-            f"(half the available memory; set ${BUDGET_ENV} to change it)"
+            f"{human_bytes(budget)} ({budget:,} bytes) aeviewer allows one load ({why})"
         )

@@ -200,6 +200,10 @@ def load_resume_state(folder: str | Path, name: str = LAST_NAME) -> ResumeState:
     except FileNotFoundError:
         raise CheckpointError(state_file, "does not exist: the run cannot be resumed from its last save") from None
     except Exception as exc:  # noqa: BLE001 - damaged zip, refused pickle, ...: torch raises many types
+        if "Unsupported global" in str(exc) or "weights_only" in str(exc):
+            raise CheckpointError(state_file, "holds pickled Python objects, not just tensors; aeviewer only loads "
+                                              "plain training states (weights_only=True) because unpickling a file "
+                                              "can run code") from None
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         raise CheckpointError(state_file, f"is not a readable training state ({type(exc).__name__}: {first})") \
             from None

@@ -222,7 +222,9 @@ def _user_model(path: Path, user: UserModelRef, tensors: dict[str, torch.Tensor]
     if user.relative:
         candidates.append(path.resolve().parent / user.relative)
     code = Path(user.code)
-    candidates.append(code if code.is_absolute() else path.resolve().parent / code)
+    code = code if code.is_absolute() else path.resolve().parent / code
+    if code not in candidates:
+        candidates.append(code)
     found = next((c for c in candidates if c.is_file()), None)
     if found is None:
         raise CheckpointError(path, f"needs its model code {user.code}, which is not there any more (looked in "
