@@ -143,8 +143,8 @@ def load_session(path: str | Path) -> Session:
         raise CheckpointError(path, "does not exist" if not path.exists() else "is not a file")
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise CheckpointError(path, f"is not an aeviewer session (not a readable zip: {exc})") from None
+    except Exception as exc:  # noqa: BLE001 - zipfile raises many types on garbage (struct, overflow, ...)
+        raise CheckpointError(path, f"is not an aeviewer session (not a readable zip: {_one_line(exc)})") from None
     with zf:
         raw = _member(path, zf, SESSION_JSON, safe_json.MAX_BYTES)
         doc = _read_json(path, raw)
@@ -173,11 +173,16 @@ def _member(path: Path, zf: zipfile.ZipFile, name: str, limit: int) -> bytes:
     try:
         with zf.open(name) as f:
             data = f.read(limit + 1)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-        raise CheckpointError(path, f"is damaged: {name} cannot be read ({exc})") from None
+    except Exception as exc:  # noqa: BLE001 - a damaged zip fails in many ways (zlib, CRC, struct, truncation)
+        raise CheckpointError(path, f"is damaged: {name} cannot be read ({_one_line(exc)})") from None
     if len(data) > limit:
         raise CheckpointError(path, f"has an implausibly large {name} (over {limit:,} bytes)")
     return data
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())[:200]
+    return text or type(exc).__name__
 
 
 def _read_json(path: Path, raw: bytes) -> dict:

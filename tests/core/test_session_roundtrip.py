@@ -55,8 +55,8 @@ def _local_mnist_npz(root: Path) -> str:
 
 
 def _csv(root: Path) -> str:
-    rows = [[*(v / 255 for v in img.reshape(-1)), lab] for img, lab in zip(sample_images(12, 6, 6), sample_labels(12, 3),
-                                                                            strict=True)]
+    images, labels = sample_images(12, 6, 6), sample_labels(12, 3)
+    rows = [[*(v / 255 for v in img.reshape(-1)), lab] for img, lab in zip(images, labels, strict=True)]
     return str(write_csv(root / "t.csv", rows))
 
 
