@@ -34,6 +34,7 @@ CHECKPOINT_FORMAT_VERSION = 1
 METADATA_KEY = "aeviewer"
 TORCH_SUFFIXES = (".pt", ".pth")
 _MAX_HEADER_BYTES = 100_000_000  # safetensors' own limit
+MAX_WEIGHT = 1e6  # trained autoencoder weights stay within a few hundred
 
 
 @dataclass
@@ -349,6 +350,9 @@ def _model_with(path: Path, config: ModelConfig, tensors: dict[str, torch.Tensor
             raise CheckpointError(path, f"weight '{key}' is not a floating-point tensor ({t.dtype})")
         if not bool(torch.isfinite(t).all()):
             raise CheckpointError(path, f"weight '{key}' contains NaN or infinite values")
+        if t.numel() and float(t.abs().max()) > MAX_WEIGHT:
+            raise CheckpointError(path, f"weight '{key}' holds values up to {float(t.abs().max()):.3g}; aeviewer "
+                                  f"loads weights within ±{MAX_WEIGHT:g} (larger ones overflow the codes it draws)")
     try:
         model = build_model(config)
     except (ValueError, RuntimeError) as exc:

@@ -33,7 +33,8 @@ def builtin_name(dataset: Dataset) -> str | None:
     if download.canonical_name(dataset.name) != dataset.name or not dataset.source:
         return None
     try:
-        if Path(dataset.source).resolve() == download.dataset_path(dataset.name).resolve():
+        home = (download.data_dir() / download.get_entry(dataset.name).folder).resolve()
+        if Path(dataset.source).resolve().is_relative_to(home):
             return dataset.name
     except (OSError, ValueError, KeyError):
         return None

@@ -12,6 +12,7 @@ resident size of any case.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -126,10 +127,8 @@ def run_case(case: Case, limit_bytes: int, timeout: float, workdir: Path) -> Out
 
 
 def _kill(proc: subprocess.Popen) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.killpg(proc.pid, 9)
-    except OSError:
-        pass
 
 
 def _cli_argv(case: BadInput, path: Path) -> list[list[str]]:
