@@ -24,7 +24,7 @@ import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.corpus.make_corpus import CORPUS, BadInput
@@ -78,7 +78,7 @@ class Case:
     surface: str  # "cli" or "api"
     argv: list[str]
     expect_error: bool = True
-    notes: list[str] = field(default_factory=list)
+    input: str = ""  # the input it runs on (several cases share one)
 
 
 def _limit(limit_bytes: int):
@@ -210,9 +210,9 @@ def _hostile_commands(root: Path) -> list[Case]:
         "data-proc": ["info", "/proc/self/mem"],
         "model-dev-null": ["info", "/dev/null.safetensors"],
     }
-    cases = [Case(f"cmd-{name}", "cli", py + argv) for name, argv in commands.items()]
+    cases = [Case(f"cmd-{name}", "cli", py + argv, input=f"cmd-{name}") for name, argv in commands.items()]
     cases.append(Case("follow-bad-metrics", "api", [sys.executable, "-c", _API, "follow", str(follow)],
-                      expect_error=False))
+                      expect_error=False, input="follow-bad-metrics"))
     return cases
 
 
@@ -222,12 +222,13 @@ def build_cases(root: Path, mutations: int) -> list[Case]:
         folder = root / bad.name
         folder.mkdir()
         path = bad.build(folder)
-        cases.append(Case(bad.name, "api", [sys.executable, "-c", _API, bad.opens_as, str(path)]))
+        cases.append(Case(bad.name, "api", [sys.executable, "-c", _API, bad.opens_as, str(path)], input=bad.name))
         for i, argv in enumerate(_cli_argv(bad, path)):
-            cases.append(Case(f"{bad.name}.{argv[3]}" + (f"-{i}" if i else ""), "cli", argv))
+            cases.append(Case(f"{bad.name}.{argv[3]}" + (f"-{i}" if i else ""), "cli", argv, input=bad.name))
     for name, path, kind in _mutants(root, mutations, seed=14):
-        cases.append(Case(name, "api", [sys.executable, "-c", _API, kind, str(path)], expect_error=False))
-        cases.append(Case(name, "cli", [sys.executable, "-c", _CLI, "info", str(path)], expect_error=False))
+        cases.append(Case(name, "api", [sys.executable, "-c", _API, kind, str(path)], expect_error=False, input=name))
+        cases.append(Case(name, "cli", [sys.executable, "-c", _CLI, "info", str(path)], expect_error=False,
+                          input=name))
     cases.extend(_hostile_commands(root))
     return cases
 
@@ -257,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
     bad = [o for o in outcomes if o.verdict in ("traceback", "hang", "crash")]
     worst = max(outcomes, key=lambda o: o.peak_mb)
     slowest = max(outcomes, key=lambda o: o.seconds)
-    inputs_n = len({c.name.split(".")[0] for c in cases})
+    inputs_n = len({c.input for c in cases})
+    loaded = [c.name for c, o in zip(cases, outcomes, strict=True) if c.expect_error and o.verdict == "accepted"]
     print(f"adversarial run: {len(outcomes)} runs of {inputs_n} inputs in {time.monotonic() - started:.0f} s "
           f"(limit {args.limit_gb:g} GB address space, timeout {args.timeout:g} s)")
     for verdict in ("clean error", "accepted", "traceback", "crash", "hang"):
@@ -266,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  slowest      {slowest.seconds:.1f} s ({slowest.name}, {slowest.surface})")
     for o in bad:
         print(f"  ! {o.verdict}: {o.name} ({o.surface}): {o.detail}")
+    if loaded:  # within this machine's budget and limits these load, which is allowed; listed to be seen
+        print(f"  loaded within the limits although crafted to fail: {', '.join(loaded)}")
     if args.json:
         Path(args.json).write_text(json.dumps([o.__dict__ for o in outcomes], indent=1))
     if not args.keep:

@@ -56,3 +56,21 @@ def test_a_session_at_the_coordinate_bounds_opens_and_draws(make_main_window, qt
     window.repaint()  # a paint at the bounds: ±1e308 segfaulted here
     (x0, x1), _ = window.ae_view.plotItem.vb.viewRange()
     assert x0 <= -big * 0.99 and x1 >= big * 0.99 and window.last_error is None
+
+
+def test_a_session_with_your_own_model_saves_and_reopens_in_the_window(make_main_window, qtbot, tmp_path):
+    from aeviewer.core.user_model import UserAutoencoder
+    from tests.core.test_session_roundtrip import BYO_CODE
+
+    code = tmp_path / "mine.py"
+    code.write_text(BYO_CODE.format(n=64))
+    window = make_main_window()
+    assert open_user_model(window, code, None)
+    saved = window.sessions.save(tmp_path / "mine.aev")
+    assert saved is not None, window.last_error
+    fresh = make_main_window()
+    fresh.open_path(saved)
+    qtbot.waitUntil(lambda: isinstance(fresh.model, UserAutoencoder), timeout=20_000)
+    probe = np.asarray(window.ae_view.probe_position())
+    np.testing.assert_allclose(fresh.ae_view.probe_position(), probe)
+    np.testing.assert_allclose(fresh.ae_space.codes, window.ae_space.codes, atol=1e-6)
