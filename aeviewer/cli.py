@@ -15,6 +15,8 @@ from aeviewer import __version__
 from aeviewer.core.errors import AeviewerError
 
 MODEL_SUFFIXES = {".safetensors", ".pt", ".pth"}
+MAX_EXPORT_SIDE = 8192  # pixels per side of an exported scatter
+MAX_GRID = 64  # decodes per side of a manifold grid (4,096 decodes)
 
 
 class ProgressBar:
@@ -507,6 +509,13 @@ def cmd_export(args: argparse.Namespace) -> int:
     from aeviewer.core import export
     from aeviewer.core.scene import Scene
 
+    if not 16 <= args.size <= MAX_EXPORT_SIDE:
+        raise AeviewerError(f"--size {args.size} is out of range (16 to {MAX_EXPORT_SIDE:,} pixels)")
+    if not 2 <= args.grid <= MAX_GRID:
+        raise AeviewerError(f"--grid {args.grid} is out of range (2 to {MAX_GRID} decodes per side)")
+    if not (0 < args.fps <= 240 and 0 < args.speed <= 1000):
+        raise AeviewerError(f"--fps {args.fps:g} or --speed {args.speed:g} is out of range (fps up to 240, "
+                            "speed above 0 and up to 1000)")
     if args.session:
         scene = Scene.from_session(args.session)
     elif args.model_code:
@@ -519,8 +528,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         scene = Scene.from_model(loaded.model, _load_data(args), str(args.model), dict(loaded.meta))
     theme = args.theme or scene.session.theme
     shown, space, out = scene.shown, scene.space, Path(args.out)
-    if args.size < 16:
-        raise AeviewerError(f"--size {args.size} is too small (at least 16 pixels)")
     if args.what == "tsv":
         vectors, metadata = export.write_projector_tsv(out, space.codes, shown.y, shown.class_names)
         print(f"{vectors}\n{metadata}")

@@ -70,7 +70,7 @@ class ProbePath:
         frames = self.duration / speed * fps
         if not frames < MAX_FRAMES:
             raise ValueError(f"replaying {self.name!r} ({self.duration:,.1f} s) at {fps:g} fps and {speed:g}× "
-                             f"would take {frames:,.0f} frames; the most aeviewer renders is {MAX_FRAMES:,}")
+                             f"would take {frames:,.4g} frames; the most aeviewer renders is {MAX_FRAMES:,}")
         return int(np.floor(frames + 1e-9)) + 1
 
     def resample(self, fps: float = 30.0, speed: float = 1.0) -> np.ndarray:

@@ -196,7 +196,24 @@ def _hostile_commands(root: Path) -> list[Case]:
     follow = root / "follow"
     follow.mkdir()
     (follow / "metrics.jsonl").write_bytes(b"[" * 100_000 + b"\n" + b'{"step": 1, "losses": {"a": 1}}\n')
+    from aeviewer.core.models import ModelConfig, build_model
+    from aeviewer.core.recording import ProbePath
+    from aeviewer.core.session import Session, save_session
+
+    session = save_session(root / "valid.aev", Session(
+        dataset="digits", model=build_model(ModelConfig(input_shape=(1, 8, 8), hidden=(8,)), seed=0),
+        paths=[ProbePath("drag", [(0.0, 0.0, 0.0), (3000.0, 1.0, 1.0)])]))
+    table = root / "labels.csv"
+    table.write_text("3,0.1,0.2\n1,0.3,0.4\n2,0.5,0.6\n")
     commands = {
+        "export-gif-fps-1e9": ["export", "--session", str(session), "--what", "gif", "--fps", "1e9", "--out", "a"],
+        "export-gif-speed-tiny": ["export", "--session", str(session), "--what", "gif", "--speed", "1e-300",
+                                  "--out", "b"],
+        "export-size-huge": ["export", "--session", str(session), "--what", "png", "--size", "1000000000",
+                             "--out", "c.png"],
+        "export-grid-huge": ["export", "--session", str(session), "--what", "grid", "--grid", "100000000",
+                             "--out", "d.png"],
+        "label-column-0": ["info", str(table), "--label-column", "0"],
         "latent-1e9": ["train", "--latent", "1000000000", "--epochs", "1"],
         "epochs-negative": ["train", "--epochs", "-5"],
         "lr-nan": ["train", "--lr", "nan"],
