@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean package
+.PHONY: run test lint bench clean package fuzz adversarial
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -18,6 +18,16 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
+
+# The property tests with many more examples (2000 per test; about 15 minutes on 2 cores).
+FUZZ_EXAMPLES ?= 2000
+fuzz: $(STAMP)
+	AEVIEWER_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q --timeout 3600 \
+		tests/core/test_document_fuzz.py tests/core/test_checkpoint_fuzz.py tests/core/test_loader_fuzz.py
+
+# Every crafted hostile input through info/train/encode/the Python API in subprocesses under a memory limit.
+adversarial: $(STAMP)
+	$(BIN)/python -m tests.corpus.adversarial
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run_all

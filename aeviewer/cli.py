@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,8 @@ from aeviewer import __version__
 from aeviewer.core.errors import AeviewerError
 
 MODEL_SUFFIXES = {".safetensors", ".pt", ".pth"}
+MAX_EXPORT_SIDE = 8192  # pixels per side of an exported scatter
+MAX_GRID = 64  # decodes per side of a manifold grid (4,096 decodes)
 
 
 class ProgressBar:
@@ -57,6 +60,40 @@ def _load_user_model_for(args: argparse.Namespace, dataset):
     return load_user_model(args.model_code, args.weights, tuple(dataset.sample_shape), args.model_class)
 
 
+def _add_label_column_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--label-column", metavar="COL",
+                        help="CSV only: the label column (a header name, a 1-based number, -1 for the last, or "
+                             "'none'); default: a 'label'/'class'/'y' header, else detected")
+
+
+def _load_data(args: argparse.Namespace, spec: str | None = None, label_column: str | None = None):
+    """load_dataset with --label-column, printing what the loader decided (e.g. a detected label column)."""
+    from aeviewer.core.loaders import load_dataset
+
+    column = label_column if label_column is not None else getattr(args, "label_column", None)
+    dataset = load_dataset(spec if spec is not None else args.data, column)
+    for note in dataset.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return dataset
+
+
+def _check_training_numbers(args: argparse.Namespace) -> None:
+    """Refuse training settings no run can use before loading anything (a bad number is a typo, not a request)."""
+    import math
+
+    for flag, value in (("--epochs", args.epochs), ("--batch-size", args.batch_size),
+                        ("--checkpoint-every", args.checkpoint_every)):
+        if value is not None and not 1 <= value <= 1_000_000:
+            raise AeviewerError(f"{flag} {value} is out of range (1 to 1,000,000)")
+    if args.lr is not None and not (math.isfinite(args.lr) and 0 < args.lr <= 10):
+        raise AeviewerError(f"--lr {args.lr} must be a number above 0 and at most 10")
+    for flag, value in (("--beta", args.beta), ("--l1", args.l1)):
+        if not (math.isfinite(value) and 0 <= value <= 1e6):
+            raise AeviewerError(f"{flag} {value} must be a finite number from 0 to 1,000,000")
+    if not 0 <= args.seed < 2**63:
+        raise AeviewerError(f"--seed {args.seed} must be a whole number from 0 to 2^63-1")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     from aeviewer.core.models import BACKBONES, MODEL_KINDS, PRESETS
 
@@ -90,6 +127,7 @@ def _build_parser() -> argparse.ArgumentParser:
     train.add_argument("--resume", metavar="DIR", help="continue the run in DIR from its `last` checkpoint")
     train.add_argument("--checkpoint-every", type=int, default=None, metavar="N",
                        help="with --run: keep a numbered checkpoint every N epochs (default 5; --resume: as before)")
+    _add_label_column_option(train)
 
     encode = sub.add_parser("encode", help="write a dataset's latent codes as .npy")
     encode.add_argument("--model", help="checkpoint (.safetensors, or .pt with its .json)")
@@ -97,10 +135,12 @@ def _build_parser() -> argparse.ArgumentParser:
     encode.add_argument("--data", default="digits")
     encode.add_argument("--split", choices=("all", "train", "test"), default="all")
     encode.add_argument("--out", required=True)
+    _add_label_column_option(encode)
 
-    info = sub.add_parser("info", help="describe a checkpoint or a dataset")
-    info.add_argument("file", nargs="?", help="a model or dataset file (omit with --model-code)")
+    info = sub.add_parser("info", help="describe a checkpoint, a session or a dataset")
+    info.add_argument("file", nargs="?", help="a model, session (.aev) or dataset file (omit with --model-code)")
     info.add_argument("--data", default="digits", help="with --model-code: the dataset whose samples probe it")
+    _add_label_column_option(info)
     _add_user_model_options(info)
 
     data = sub.add_parser("data", help="download or list the standard datasets")
@@ -128,11 +168,13 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--size", type=int, default=480, help="side of the scatter in pixels")
     export.add_argument("--theme", choices=("light", "dark"), help="default: the session's theme")
     export.add_argument("--grid", type=int, default=15, help="grid: decodes per side")
+    _add_label_column_option(export)
     return parser
 
 
 def _model_for(args: argparse.Namespace, dataset):
     """The model `train` asks for (a preset or kind/backbone/latent…), seeded, with its training defaults."""
+    from aeviewer.core.model_limits import check_model_config
     from aeviewer.core.models import ModelConfig, build_model, preset
     from aeviewer.core.train import TrainConfig
 
@@ -144,6 +186,7 @@ def _model_for(args: argparse.Namespace, dataset):
             config = ModelConfig(kind=args.kind, backbone=args.backbone, input_shape=dataset.sample_shape,
                                  latent_dim=args.latent, loss=args.loss, beta=args.beta, l1=args.l1)
             defaults = TrainConfig()
+        check_model_config(config)  # bounded sizes, and one sample runs through it, before real weights exist
         return config, defaults, build_model(config, seed=args.seed)
     except ValueError as exc:
         raise AeviewerError(f"cannot build that model for {dataset.name}: {exc}") from exc
@@ -152,15 +195,15 @@ def _model_for(args: argparse.Namespace, dataset):
 def cmd_train(args: argparse.Namespace) -> int:
     from aeviewer.core.distributed import launched_by_torchrun
 
+    _check_training_numbers(args)
     if args.run or args.resume or launched_by_torchrun():
         return cmd_train_run(args)
 
     from aeviewer.core.checkpoint import save_checkpoint
-    from aeviewer.core.loaders import load_dataset
     from aeviewer.core.quality import HealthMonitor, evaluate, quality_summary
     from aeviewer.core.train import TrainConfig, Trainer
 
-    dataset = load_dataset(args.data)
+    dataset = _load_data(args)
     config, defaults, model = _model_for(args, dataset)
     train_config = TrainConfig(epochs=args.epochs or 20, batch_size=args.batch_size or defaults.batch_size,
                                lr=args.lr or defaults.lr, seed=args.seed, device=args.device)
@@ -225,7 +268,6 @@ def _train_run(args: argparse.Namespace, context) -> int:
 
     from aeviewer.core import distributed, run_folder
     from aeviewer.core.checkpoint import save_checkpoint
-    from aeviewer.core.loaders import load_dataset
     from aeviewer.core.quality import HealthMonitor
     from aeviewer.core.train import TrainConfig, Trainer
 
@@ -243,7 +285,8 @@ def _train_run(args: argparse.Namespace, context) -> int:
         every = args.checkpoint_every or int(saved.get("checkpoint_every") or 5)
         train_config = TrainConfig.from_dict({**saved["train"], "device": args.device,  # this machine's, not the old
                                               **({"epochs": args.epochs} if args.epochs else {})})
-        dataset = load_dataset(data_spec)
+        label_column = args.label_column if args.label_column is not None else saved.get("label_column")
+        dataset = _load_data(args, data_spec, label_column if isinstance(label_column, str) else None)
         if tuple(dataset.sample_shape) != tuple(config.input_shape):
             raise AeviewerError(f"{folder}: the run trained on {tuple(config.input_shape)} samples but {data_spec} "
                                 f"now has {tuple(dataset.sample_shape)}")
@@ -255,7 +298,7 @@ def _train_run(args: argparse.Namespace, context) -> int:
         if main_rank and stale_log.exists():  # a run that stopped before its first save: start the log afresh
             stale_log.unlink()
         data_spec = args.data
-        dataset = load_dataset(data_spec)
+        dataset = _load_data(args, data_spec)
         config, defaults, model = _model_for(args, dataset)
         train_config = TrainConfig(epochs=args.epochs or 20, batch_size=args.batch_size or defaults.batch_size,
                                    lr=args.lr or defaults.lr, seed=args.seed, device=args.device)
@@ -280,7 +323,8 @@ def _train_run(args: argparse.Namespace, context) -> int:
         writer.write_config({"data": data_spec, "model": config.to_dict(), "train": train_config.to_dict(),
                              "world_size": world, "batch_size_per_rank": train_config.batch_size,
                              "effective_batch_size": train_config.batch_size * world, "checkpoint_every": every,
-                             "backend": context.backend if context is not None else None})
+                             "backend": context.backend if context is not None else None,
+                             "label_column": args.label_column if resume is None else saved.get("label_column")})
     epoch, step = trainer.position
     start = f"resuming at epoch {epoch} step {step}" if resume is not None else "starting"
     say(f"{start}: {config.kind}/{config.backbone} (latent {config.latent_dim}) on {dataset.name}, "
@@ -334,11 +378,10 @@ def cmd_encode(args: argparse.Namespace) -> int:
 
     from aeviewer.core.checkpoint import load_checkpoint
     from aeviewer.core.inference import encode_array
-    from aeviewer.core.loaders import load_dataset
 
     if bool(args.model) == bool(args.model_code):
         raise AeviewerError("encode needs either --model CHECKPOINT or --model-code FILE.py --weights W")
-    dataset = load_dataset(args.data)
+    dataset = _load_data(args)
     if args.model_code:
         model = _load_user_model_for(args, dataset)
     else:
@@ -374,9 +417,7 @@ def _atomic_save_npy(path: Path, array) -> None:
 
 def cmd_info(args: argparse.Namespace) -> int:
     if args.model_code:
-        from aeviewer.core.loaders import load_dataset
-
-        model = _load_user_model_for(args, load_dataset(args.data))
+        model = _load_user_model_for(args, _load_data(args))
         print(f"{args.model_code}: your model, weights {args.weights}")
         for key, value in model.config.to_dict().items():
             print(f"  {key}: {value}")
@@ -386,6 +427,8 @@ def cmd_info(args: argparse.Namespace) -> int:
     if not args.file:
         raise AeviewerError("info needs a FILE (or --model-code FILE.py --weights W)")
     path = Path(args.file)
+    if path.suffix.lower() == ".aev":
+        return _info_session(path)
     if path.suffix.lower() in MODEL_SUFFIXES:
         from aeviewer.core.checkpoint import load_checkpoint
 
@@ -402,9 +445,7 @@ def cmd_info(args: argparse.Namespace) -> int:
             last = "  ".join(f"{k} {v:.5g}" if v is not None else f"{k} nan" for k, v in history[-1].items())
             print(f"  epochs trained: {len(history)}; last: {last}")
         return 0
-    from aeviewer.core.loaders import load_dataset
-
-    ds = load_dataset(args.file)
+    ds = _load_data(args, args.file)
     n_test = len(ds.split(test=True)) if ds.is_test is not None else 0
     print(f"{ds.source or args.file}: dataset {ds.name!r}")
     print(f"  samples: {len(ds):,} of shape {tuple(ds.sample_shape)} ({len(ds) - n_test:,} train, {n_test:,} test)")
@@ -416,6 +457,33 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"  classes ({int((counts > 0).sum())}): {names}")
     else:
         print("  no labels")
+    return 0
+
+
+def _info_session(path: Path) -> int:
+    """`info` on a saved session: what it will reopen (dataset, model, view), after validating all of it."""
+    from aeviewer.core.session import load_session
+
+    session = load_session(path)
+    print(f"{path}: aeviewer session")
+    print(f"  dataset: {session.dataset}")
+    if session.model is None:
+        print("  model: none")
+    else:
+        config = session.model.config
+        source = f" from {config.source}" if getattr(config, "source", "") else ""
+        print(f"  model: {config.kind}/{config.backbone} (latent {config.latent_dim}){source}, "
+              f"{sum(p.numel() for p in session.model.parameters()):,} parameters")
+        history = session.model_meta.get("history") or []
+        if history:
+            print(f"  epochs trained: {len(history)}")
+    if session.projection:
+        print(f"  projection: {session.projection}")
+    for view, (x, y) in session.probes.items():
+        print(f"  probe ({view}): {x:.4g}, {y:.4g}")
+    if session.paths:
+        print(f"  recorded paths: {', '.join(f'{p.name!r} ({p.duration:.1f} s)' for p in session.paths)}")
+    print(f"  theme: {session.theme}")
     return 0
 
 
@@ -447,19 +515,25 @@ def cmd_export(args: argparse.Namespace) -> int:
     from aeviewer.core import export
     from aeviewer.core.scene import Scene
 
+    if not 16 <= args.size <= MAX_EXPORT_SIDE:
+        raise AeviewerError(f"--size {args.size} is out of range (16 to {MAX_EXPORT_SIDE:,} pixels)")
+    if not 2 <= args.grid <= MAX_GRID:
+        raise AeviewerError(f"--grid {args.grid} is out of range (2 to {MAX_GRID} decodes per side)")
+    if not (0 < args.fps <= 240 and 0 < args.speed <= 1000):
+        raise AeviewerError(f"--fps {args.fps:g} or --speed {args.speed:g} is out of range (fps up to 240, "
+                            "speed above 0 and up to 1000)")
     if args.session:
         scene = Scene.from_session(args.session)
     elif args.model_code:
-        from aeviewer.core.loaders import load_dataset
-
-        dataset = load_dataset(args.data)
+        dataset = _load_data(args)
         scene = Scene.from_model(_load_user_model_for(args, dataset), dataset, args.model_code)
     else:
-        scene = Scene.from_files(args.model, args.data)
+        from aeviewer.core.checkpoint import load_checkpoint
+
+        loaded = load_checkpoint(args.model)
+        scene = Scene.from_model(loaded.model, _load_data(args), str(args.model), dict(loaded.meta))
     theme = args.theme or scene.session.theme
     shown, space, out = scene.shown, scene.space, Path(args.out)
-    if args.size < 16:
-        raise AeviewerError(f"--size {args.size} is too small (at least 16 pixels)")
     if args.what == "tsv":
         vectors, metadata = export.write_projector_tsv(out, space.codes, shown.y, shown.class_names)
         print(f"{vectors}\n{metadata}")
@@ -526,6 +600,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except AeviewerError as exc:
         print(f"aeviewer: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("aeviewer: interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("aeviewer: error: out of memory (the data or model is too large for this machine now)",
+              file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback ($AEVIEWER_DEBUG shows it)
+        if os.environ.get("AEVIEWER_DEBUG"):
+            raise
+        where = _innermost_frame(exc)
+        print(f"aeviewer: internal error (a bug, please report it): {type(exc).__name__}: "
+              f"{' '.join(str(exc).split())[:300]}{where}; set AEVIEWER_DEBUG=1 for the traceback", file=sys.stderr)
+        return 3
+
+
+def _innermost_frame(exc: BaseException) -> str:
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return f" (at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno})" if tb is not None else ""
 
 
 if __name__ == "__main__":

@@ -23,8 +23,10 @@ import torch
 from safetensors.torch import load as st_load
 from safetensors.torch import save as st_save
 
+from . import safe_json
 from .atomic import atomic_write, os_problem
 from .errors import CheckpointError
+from .model_limits import ModelLimitError, check_model_config
 from .models import Autoencoder, ModelConfig, build_model
 from .train import TrainConfig
 
@@ -32,6 +34,7 @@ CHECKPOINT_FORMAT_VERSION = 1
 METADATA_KEY = "aeviewer"
 TORCH_SUFFIXES = (".pt", ".pth")
 _MAX_HEADER_BYTES = 100_000_000  # safetensors' own limit
+MAX_WEIGHT = 1e6  # trained autoencoder weights stay within a few hundred
 
 
 @dataclass
@@ -181,9 +184,11 @@ def _read_sidecar(path: Path) -> dict | None:
     if not side.is_file():
         return None
     try:
-        d = json.loads(side.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckpointError(side, f"is not a readable JSON sidecar: {exc}") from exc
+        d = safe_json.loads(side.read_bytes())
+    except OSError as exc:
+        raise CheckpointError(side, f"is not a readable JSON sidecar: {_os_problem(exc)}") from None
+    except safe_json.JsonProblem as exc:
+        raise CheckpointError(side, f"is not a readable JSON sidecar: it {exc}") from None
     if not isinstance(d, dict):
         raise CheckpointError(side, "is not a JSON object")
     return d
@@ -197,8 +202,10 @@ def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor],
     if n == 0 or n > _MAX_HEADER_BYTES or 8 + n > len(data):
         raise CheckpointError(path, "is not a safetensors file (bad header size: truncated or other format?)")
     try:
-        raw = json.loads(data[8 : 8 + n])
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        raw = safe_json.loads(data[8 : 8 + n], max_bytes=_MAX_HEADER_BYTES)
+    except safe_json.JsonProblem as exc:
+        if "nests" in str(exc):
+            raise CheckpointError(path, f"is not a safetensors file aeviewer reads: its header {exc}") from None
         raise CheckpointError(path, "is not a safetensors file (its header is not JSON)") from None
     if not isinstance(raw, dict):
         raise CheckpointError(path, "is not a safetensors file (its header is not a JSON object)")
@@ -207,12 +214,17 @@ def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor],
         tensors = st_load(data)
     except Exception as exc:  # safetensors raises its own SafetensorError and assorted others
         raise CheckpointError(path, f"is a damaged safetensors file: {exc}") from exc
-    text = (raw.get("__metadata__") or {}).get(METADATA_KEY)
+    metadata = raw.get("__metadata__")
+    text = metadata.get(METADATA_KEY) if isinstance(metadata, dict) else None
     if text is None:
         return tensors, None
+    if not isinstance(text, str):
+        raise CheckpointError(path, "has unreadable aeviewer metadata (not JSON)")
     try:
-        header = json.loads(text)
-    except (TypeError, json.JSONDecodeError):
+        header = safe_json.loads(text)
+    except safe_json.JsonProblem as exc:
+        if "nests" in str(exc):
+            raise CheckpointError(path, f"has unreadable aeviewer metadata: it {exc}") from None
         raise CheckpointError(path, "has unreadable aeviewer metadata (not JSON)") from None
     if not isinstance(header, dict):
         raise CheckpointError(path, "has unreadable aeviewer metadata (not a JSON object)")
@@ -296,10 +308,16 @@ def _check_version(path: Path, header: dict) -> None:
 
 
 def _config_from(path: Path, header: dict) -> ModelConfig:
+    """The model config of a file, validated and bounded (model_limits) before anything is built."""
     try:
-        return ModelConfig.from_dict(header.get("config"))  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise CheckpointError(path, f"has an invalid model config: {exc}") from exc
+        config = ModelConfig.from_dict(header.get("config"))  # type: ignore[arg-type]
+    except (ValueError, TypeError) as exc:
+        raise CheckpointError(path, f"has an invalid model config: {exc}") from None
+    try:
+        check_model_config(config)
+    except ModelLimitError as exc:
+        raise CheckpointError(path, f"has a model config aeviewer will not build: {exc}") from None
+    return config
 
 
 def _model_with(path: Path, config: ModelConfig, tensors: dict[str, torch.Tensor]) -> Autoencoder:
@@ -332,6 +350,9 @@ def _model_with(path: Path, config: ModelConfig, tensors: dict[str, torch.Tensor
             raise CheckpointError(path, f"weight '{key}' is not a floating-point tensor ({t.dtype})")
         if not bool(torch.isfinite(t).all()):
             raise CheckpointError(path, f"weight '{key}' contains NaN or infinite values")
+        if t.numel() and float(t.abs().max()) > MAX_WEIGHT:
+            raise CheckpointError(path, f"weight '{key}' holds values up to {float(t.abs().max()):.3g}; aeviewer "
+                                  f"loads weights within ±{MAX_WEIGHT:g} (larger ones overflow the codes it draws)")
     try:
         model = build_model(config)
     except (ValueError, RuntimeError) as exc:

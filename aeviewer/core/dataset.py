@@ -21,6 +21,7 @@ class Dataset:
     class_names: tuple[str, ...] = ()
     source: str = ""
     is_test: np.ndarray | None = field(default=None, repr=False)
+    notes: tuple[str, ...] = ()  # what a loader decided that the user should know (e.g. a detected label column)
 
     def __post_init__(self) -> None:
         if self.x.dtype != np.float32:
@@ -59,7 +60,7 @@ class Dataset:
         n_test = int(round(len(self.x) * fraction))
         mask = np.zeros(len(self.x), dtype=bool)
         mask[rng.permutation(len(self.x))[:n_test]] = True
-        return Dataset(self.name, self.x, self.y, self.class_names, self.source, mask)
+        return Dataset(self.name, self.x, self.y, self.class_names, self.source, mask, self.notes)
 
     def split(self, test: bool) -> Dataset:
         """The train (test=False) or test (test=True) part; the whole set when there is no split."""
@@ -71,7 +72,7 @@ class Dataset:
     def subset(self, idx: np.ndarray) -> Dataset:
         y = None if self.y is None else self.y[idx]
         is_test = None if self.is_test is None else self.is_test[idx]
-        return Dataset(self.name, self.x[idx], y, self.class_names, self.source, is_test)
+        return Dataset(self.name, self.x[idx], y, self.class_names, self.source, is_test, self.notes)
 
     def class_name(self, label: int) -> str:
         if 0 <= label < len(self.class_names):

@@ -8,9 +8,16 @@ frame rate by linear interpolation in time, so every replay of a path gives the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+#: Bounds shared with core.session_schema (kept here too so this module imports without pydantic).
+MAX_COORD = 1e6
+MAX_PATH_SECONDS = 3_000.0  # at 30 fps and the slowest replay (0.1×) that is 900,000 frames
+#: Most frames one replay or export renders (50 min at 60 fps and 0.1× speed is 1.8 million).
+MAX_FRAMES = 2_000_000
 
 
 @dataclass
@@ -53,9 +60,18 @@ class ProbePath:
         return np.stack([np.interp(t, times, pts[:, 0]), np.interp(t, times, pts[:, 1])], axis=-1)
 
     def frame_count(self, fps: float = 30.0, speed: float = 1.0) -> int:
-        """How many frames `resample` gives: at least one, plus one per 1/fps of (duration / speed)."""
+        """How many frames `resample` gives: at least one, plus one per 1/fps of (duration / speed).
+
+        ValueError beyond MAX_FRAMES: a forged duration must not ask for 10^13 frames of memory and time.
+        """
         _check_rate(fps, speed)
-        return int(np.floor(self.duration / speed * fps + 1e-9)) + 1 if self.samples else 0
+        if not self.samples:
+            return 0
+        frames = self.duration / speed * fps
+        if not frames < MAX_FRAMES:
+            raise ValueError(f"replaying {self.name!r} ({self.duration:,.1f} s) at {fps:g} fps and {speed:g}× "
+                             f"would take {frames:,.4g} frames; the most aeviewer renders is {MAX_FRAMES:,}")
+        return int(np.floor(frames + 1e-9)) + 1
 
     def resample(self, fps: float = 30.0, speed: float = 1.0) -> np.ndarray:
         """Positions for a replay at `fps` frames per second, `speed` times as fast as recorded (F×2)."""
@@ -81,9 +97,12 @@ class ProbePath:
         for i, s in enumerate(samples):
             if not (isinstance(s, list) and len(s) == 3 and all(_is_number(v) for v in s)):
                 raise ValueError(f"recorded path {path.name!r}: sample {i} is not [t, x, y] numbers")
-            if not all(np.isfinite(float(v)) for v in s):
-                raise ValueError(f"recorded path {path.name!r}: sample {i} is not finite")
+            if not all(np.isfinite(float(v)) and abs(float(v)) <= MAX_COORD for v in s):
+                raise ValueError(f"recorded path {path.name!r}: sample {i} is not finite or beyond ±{MAX_COORD:g}")
             path.add(s[0], (s[1], s[2]))
+        if path.duration > MAX_PATH_SECONDS:
+            raise ValueError(f"recorded path {path.name!r} lasts {path.duration:,.0f} s; the longest aeviewer "
+                             f"replays is {MAX_PATH_SECONDS:,.0f} s")
         return path
 
     @classmethod
@@ -105,6 +124,34 @@ class ProbePath:
                     path.add(t + s * seconds_per_leg, p + (q - p) * eased)
                 t += seconds_per_leg
         return path
+
+
+def load_probe_path(source: str | Path) -> ProbePath:
+    """A recorded path saved as JSON; AeviewerError naming the file and the field for anything else."""
+    from pydantic import ValidationError
+
+    from aeviewer.core import safe_json
+    from aeviewer.core.errors import AeviewerError
+    from aeviewer.core.session_schema import PathDoc, first_problem
+
+    source = Path(source)
+    try:
+        raw = source.read_bytes() if source.stat().st_size <= safe_json.MAX_BYTES else b"x" * (safe_json.MAX_BYTES + 1)
+        safe_json.loads(raw)
+        doc = PathDoc.model_validate_json(raw)
+    except OSError as exc:
+        raise AeviewerError(f"{source}: cannot be read ({exc.strerror or exc})") from None
+    except safe_json.JsonProblem as exc:
+        raise AeviewerError(f"{source}: not a recorded probe path (it {exc})") from None
+    except ValidationError as exc:
+        raise AeviewerError(f"{source}: not a recorded probe path ({first_problem(exc)})") from None
+    path = ProbePath(name=doc.name, space=doc.space)
+    for t, x, y in doc.samples:
+        path.add(t, (x, y))
+    if path.duration > MAX_PATH_SECONDS:
+        raise AeviewerError(f"{source}: recorded path {path.name!r} lasts {path.duration:,.0f} s; the longest "
+                            f"aeviewer replays is {MAX_PATH_SECONDS:,.0f} s")
+    return path
 
 
 def class_centres(points: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:

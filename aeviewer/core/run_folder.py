@@ -18,15 +18,20 @@ import io
 import json
 import os
 import tempfile
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
+from pydantic import ValidationError
 
+from . import safe_json
 from .checkpoint import LoadedCheckpoint, load_checkpoint, save_checkpoint
 from .errors import CheckpointError
+from .model_limits import check_model_config
 from .models import ModelConfig
+from .session_schema import RunConfigDoc, first_problem
 from .train import ResumePoint, TrainConfig, Trainer, TrainProgress
 
 CONFIG_NAME = "config.json"
@@ -144,15 +149,31 @@ class RunWriter:
 
 
 def read_config(folder: str | Path) -> dict[str, Any]:
+    """The run's config.json, checked against `RunConfigDoc` (types, ranges, a buildable bounded model config).
+
+    Every problem is one CheckpointError naming config.json and the field.
+    """
     path = Path(folder) / CONFIG_NAME
     try:
-        config = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
         raise CheckpointError(path, "does not exist: is this a run folder (made by `aeviewer train --run`)?") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckpointError(path, f"is not a readable run config: {exc}") from exc
+    except OSError as exc:
+        raise CheckpointError(path, f"is not a readable run config: {exc.strerror or exc}") from None
+    try:
+        config = safe_json.loads(raw)
+    except safe_json.JsonProblem as exc:
+        raise CheckpointError(path, f"is not a readable run config: it {exc}") from None
     if not isinstance(config, dict) or "model" not in config or "train" not in config:
         raise CheckpointError(path, "is not a run config (no model or train section)")
+    try:
+        RunConfigDoc.model_validate_json(raw)
+    except ValidationError as exc:
+        raise CheckpointError(path, f"is not a valid run config: {first_problem(exc)}") from None
+    try:
+        check_model_config(ModelConfig.from_dict(config["model"]))
+    except (ValueError, TypeError) as exc:
+        raise CheckpointError(path, f"is not a valid run config: field model: {exc}") from None
     return config
 
 
@@ -165,6 +186,7 @@ class ResumeState:
     optimizers: dict[str, dict]
     generators: dict[str, torch.Tensor | None]
     history: list[dict] = field(default_factory=list)
+    state_file: Path | None = None
 
 
 def load_resume_state(folder: str | Path, name: str = LAST_NAME) -> ResumeState:
@@ -172,20 +194,49 @@ def load_resume_state(folder: str | Path, name: str = LAST_NAME) -> ResumeState:
     weights, state_file = checkpoint_path(folder, name), state_path(folder, name)
     loaded = load_checkpoint(weights)
     try:
-        state = torch.load(state_file, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            state = torch.load(state_file, map_location="cpu", weights_only=True)
     except FileNotFoundError:
         raise CheckpointError(state_file, "does not exist: the run cannot be resumed from its last save") from None
-    except Exception as exc:  # damaged zip, refused pickle, ...: torch raises many types
-        raise CheckpointError(state_file, f"is not a readable training state ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:  # noqa: BLE001 - damaged zip, refused pickle, ...: torch raises many types
+        if "Unsupported global" in str(exc) or "weights_only" in str(exc):
+            raise CheckpointError(state_file, "holds pickled Python objects, not just tensors; aeviewer only loads "
+                                              "plain training states (weights_only=True) because unpickling a file "
+                                              "can run code") from None
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+        raise CheckpointError(state_file, f"is not a readable training state ({type(exc).__name__}: {first})") \
+            from None
     history = loaded.meta.get("history") or []
     if not isinstance(state, dict) or "position" not in state or "optimizers" not in state:
         raise CheckpointError(state_file, "is not an aeviewer training state")
+    position = state.get("position")
+    if not (isinstance(position, (list, tuple)) and len(position) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**40 for v in position)):
+        raise CheckpointError(state_file, f"field position: expected [epoch, step] whole numbers, got {position!r:.80}")
+    optimizers = state.get("optimizers")
+    if not (isinstance(optimizers, dict) and all(isinstance(k, str) and isinstance(v, dict)
+                                                 for k, v in optimizers.items())):
+        raise CheckpointError(state_file, "field optimizers: expected a mapping of optimizer names to their states")
+    generators = state.get("generators") or {}
+    if not (isinstance(generators, dict)
+            and all(v is None or _is_generator_state(v) for v in generators.values())):
+        raise CheckpointError(state_file, "field generators: expected CPU random-generator states (uint8 tensors "
+                                          f"of {_GENERATOR_STATE.numel():,} bytes)")
     if state.get("epochs_done") != len(history):
-        raise CheckpointError(state_file, f"belongs to epoch {state.get('epochs_done')} but {weights.name} to epoch "
-                                          f"{len(history)} (a save was interrupted); resume from an epoch-NNNN file")
-    epoch, step = state["position"]
-    return ResumeState(checkpoint=loaded, position=(int(epoch), int(step)), optimizers=state["optimizers"],
-                       generators=state.get("generators") or {}, history=list(history))
+        raise CheckpointError(state_file, f"belongs to epoch {state.get('epochs_done')!r:.40} but {weights.name} to "
+                                          f"epoch {len(history)} (a save was interrupted); resume from an epoch-NNNN "
+                                          "file")
+    epoch, step = position
+    return ResumeState(checkpoint=loaded, position=(int(epoch), int(step)), optimizers=optimizers,
+                       generators=generators, history=list(history), state_file=state_file)
+
+
+_GENERATOR_STATE = torch.Generator().get_state()
+
+
+def _is_generator_state(value: object) -> bool:
+    return isinstance(value, torch.Tensor) and value.dtype == torch.uint8 and value.shape == _GENERATOR_STATE.shape
 
 
 def resume_point(resume: ResumeState, world_before: int = 1, world_now: int = 1) -> ResumePoint:
@@ -195,7 +246,8 @@ def resume_point(resume: ResumeState, world_before: int = 1, world_now: int = 1)
     if world_before != world_now and step:
         step = step * world_before // world_now
     return ResumePoint(position=(epoch, step), history=[dict(row) for row in resume.history],
-                       optimizer_states=dict(resume.optimizers), generator_states=dict(resume.generators))
+                       optimizer_states=dict(resume.optimizers), generator_states=dict(resume.generators),
+                       source=resume.state_file)
 
 
 def model_config_of(config: dict[str, Any]) -> ModelConfig:
@@ -230,16 +282,19 @@ class MetricsTail:
         self.offset += end + 1
         records = []
         for line in chunk[: end + 1].splitlines():
-            try:
-                record = json.loads(line)
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                self.skipped += 1
-                continue
-            if isinstance(record, dict) and isinstance(record.get("step"), int):
+            record = safe_json.loads_line(line)  # never raises: deep nesting, bad UTF-8, huge numbers: skipped
+            if isinstance(record, dict) and isinstance(record.get("step"), int) and _plain_record(record):
                 records.append(record)
             else:
                 self.skipped += 1
         return records
+
+
+def _plain_record(record: dict) -> bool:
+    """A metrics record whose losses (when present) are a flat mapping of names to numbers or None."""
+    losses = record.get("losses", {})
+    return isinstance(losses, dict) and all(
+        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in losses.values())
 
 
 def checkpoint_signature(folder: str | Path, name: str = LAST_NAME) -> tuple[int, int, int] | None:

@@ -14,13 +14,14 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 from torch import Tensor
 
-from .errors import TrainingError
+from .errors import CheckpointError, TrainingError
 from .models import Autoencoder
 from .models.presets import preset_train_defaults
 
@@ -136,6 +137,7 @@ class ResumePoint:
     history: list[dict[str, float]] = field(default_factory=list)
     optimizer_states: dict[str, dict[str, Any]] = field(default_factory=dict)
     generator_states: dict[str, Tensor | None] = field(default_factory=dict)
+    source: Path | None = None  # the state file, named in errors about it
 
 
 class _Sums:
@@ -221,11 +223,8 @@ class Trainer:
         if self.parallel.wrap_optimizer is not None:
             self.optimizers = {name: self.parallel.wrap_optimizer(opt) for name, opt in self.optimizers.items()}
         resume = resume or ResumePoint()
-        for name, opt in self.optimizers.items():
-            if resume.optimizer_states and name not in resume.optimizer_states:
-                raise TrainingError(f"the training state has no optimizer '{name}'")
-            if name in resume.optimizer_states:
-                opt.load_state_dict(resume.optimizer_states[name])
+        if resume.optimizer_states:
+            self._load_optimizer_states(resume)
         self.history: list[dict[str, float]] = [dict(row) for row in resume.history]
         self.position: tuple[int, int] = resume.position  # (epoch, step within it) of the next step to run
         # restore {"shuffle", "noise"} in run(), so a resumed run draws what an uninterrupted one would
@@ -248,6 +247,18 @@ class Trainer:
         self._step = 0
         self._epoch_offset = 0  # epochs finished before this run's first epoch (history of a resumed run)
         self._epoch_cancelled = False
+
+    def _load_optimizer_states(self, resume: ResumePoint) -> None:
+        """A saved run's optimizer states; a missing or forged one is a CheckpointError naming the field."""
+        where = resume.source or Path("?")
+        for name, opt in self.optimizers.items():
+            if name not in resume.optimizer_states:
+                raise CheckpointError(where, f"field optimizers: the training state has no optimizer '{name}'")
+            try:
+                opt.load_state_dict(resume.optimizer_states[name])
+            except Exception as exc:  # noqa: BLE001 - a forged state fails in torch with many types
+                first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
+                raise CheckpointError(where, f"field optimizers.{name}: does not fit the model ({first})") from None
 
     # -- control, callable from any thread ------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.explore import PointDecoder
 from aeviewer.core.export import ScatterRenderer, path_frames, write_animation
-from aeviewer.core.recording import ProbePath, class_centre_tour
+from aeviewer.core.recording import ProbePath, class_centre_tour, load_probe_path
 from aeviewer.gui.background import BackgroundTask
 
 REPLAY_FPS = 30.0
@@ -232,11 +232,7 @@ class RecordingPanel(QWidget):
         return target
 
     def load_path(self, source: str | Path) -> ProbePath:
-        source = Path(source)
-        try:
-            path = ProbePath.from_dict(json.loads(source.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ValueError) as exc:
-            raise AeviewerError(f"{source}: not a recorded probe path ({exc})") from exc
+        path = load_probe_path(source)  # bounded, schema-checked; AeviewerError naming the file
         self.add_path(path)
         return path
 

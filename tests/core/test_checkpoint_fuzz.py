@@ -7,16 +7,17 @@ import struct
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from aeviewer.core.checkpoint import LoadedCheckpoint, load_checkpoint, save_checkpoint
 from aeviewer.core.errors import CheckpointError
 from aeviewer.core.models import build_model
+from tests.fuzz_settings import FUZZ
 
 from .model_data import small_config
 
-_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = FUZZ  # 40 examples per test in `make test`, $AEVIEWER_FUZZ_EXAMPLES in `make fuzz`
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-3, 300) | st.floats(allow_nan=False) | st.text(max_size=8),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),

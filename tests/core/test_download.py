@@ -164,6 +164,9 @@ def test_fetch_success(data_dir: Path, server: _FileServer, mnist_catalogue: dow
 
     ds = load_dataset("mnist")
     assert ds.name == "mnist" and len(ds) == N_TRAIN + N_TEST
+    from aeviewer.core.session import dataset_reference
+
+    assert dataset_reference(ds) == "mnist"  # the downloaded set is saved in sessions by its name
     assert ds.is_test is not None and ds.is_test.sum() == N_TEST
     # already present: no network needed at all
     n_requests = len(server.log)

@@ -8,15 +8,16 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from aeviewer.core.dataset import Dataset
 from aeviewer.core.errors import DatasetError
 from aeviewer.core.loaders import load_dataset
 from tests.datafiles import cifar_batch_bytes, idx_bytes, sample_images, sample_labels
+from tests.fuzz_settings import FUZZ
 
-_SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_SETTINGS = FUZZ  # 40 examples per test in `make test`, $AEVIEWER_FUZZ_EXAMPLES in `make fuzz`
 _NAMES = ["x-images-idx3-ubyte", "x-images-idx3-ubyte.gz", "d.npy", "d.npz", "t.csv", "blob.dat"]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 
 from aeviewer.core import recovery
@@ -32,13 +34,13 @@ def test_autosave_interval_then_found_on_the_next_start(data_dir):
     assert [p is not None for p in saved] == [False, True, False]  # 45 s: not yet; 90 s: saved; 135 s: 45 since
     # ... the app dies here; on the next start:
     info = find_recovery()
-    assert info is not None and info.path.parent == data_dir / "recovery"
+    assert info is not None and info.path.parent.parent == data_dir / "recovery"
     assert info.dataset_name == "blobs" and info.dataset_spec == "/data/blobs.npy" and info.epochs == 2
     assert "blobs" in info.describe() and "2 epoch(s)" in info.describe()
     loaded = load_checkpoint(info.path)
     assert loaded.config == model.config and len(loaded.meta["history"]) == 2
     clear_recovery()
-    assert find_recovery() is None and not any((data_dir / "recovery").iterdir())
+    assert find_recovery() is None and not list((data_dir / "recovery").rglob("recovery*"))
 
 
 def test_a_failed_autosave_never_stops_training(data_dir, monkeypatch):
@@ -60,3 +62,43 @@ def test_forced_save_ignores_the_interval(data_dir):
     loaded = load_checkpoint(find_recovery().path).model
     assert all(torch.equal(a, b) for a, b in zip(loaded.state_dict().values(), model.state_dict().values(),
                                                  strict=True))
+
+
+def _other_app(base, script):
+    """Run `script` in another Python process (another aeviewer instance) against the same recovery folder."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from aeviewer.core import recovery
+        from aeviewer.core.models import build_model
+        from tests.core.model_data import small_config
+        base = Path({str(base)!r})
+    """) + textwrap.dedent(script)
+    return subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+
+def test_two_instances_never_delete_each_others_recovery(tmp_path):
+    base = tmp_path / "recovery"
+    other = _other_app(base, """
+        saver = recovery.RecoveryAutosaver("d", "d", (1,), interval_s=0, folder=base)
+        print(saver.maybe_save(build_model(small_config(), seed=1), [{"loss": 1.0}]), flush=True)
+        sys.stdin.readline()  # stay alive (holding the lock) until told to exit
+    """)
+    theirs = Path(other.stdout.readline().strip())
+    assert theirs.is_file()
+    # This instance starts, finds nothing of its own to recover (theirs is locked: their app is running) ...
+    assert find_recovery(base) is None
+    # ... closes normally, and their checkpoint is still there.
+    clear_recovery(base)
+    assert theirs.is_file()
+    other.communicate("")  # their app ends without tidying (as if it crashed after its autosave)
+    theirs_files = list(base.rglob("recovery.safetensors"))
+    assert theirs_files == [theirs]
+    info = find_recovery(base)  # now abandoned: adopted by this instance and offered
+    assert info is not None and info.epochs == 1 and info.path != theirs and not theirs.exists()
+    clear_recovery(base)
+    assert find_recovery(base) is None

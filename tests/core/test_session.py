@@ -98,10 +98,14 @@ def rewrite(path, json_doc=None, weights=None, drop=()):
 
 @pytest.mark.parametrize("edit, message", [
     (lambda d: d.update(format_version=99), "newer aeviewer"),
-    (lambda d: d.update(theme="neon"), "unknown theme"),
-    (lambda d: d.update(probes={"ae": [1.0]}), "probe ae is not a pair"),
-    (lambda d: d.update(dataset=""), "no dataset reference"),
-    (lambda d: d["paths"][0]["samples"].append(["a", 1, 2]), "sample 3 is not"),
+    (lambda d: d.update(theme="neon"), r"field theme: Input should be 'light' or 'dark' \(got 'neon'\)"),
+    (lambda d: d.update(probes={"ae": [1.0]}), "field probes.ae.1: Field required"),
+    (lambda d: d.update(dataset=""), "field dataset: String should have at least 1 character"),
+    (lambda d: d["paths"][0]["samples"].append(["a", 1, 2]), r"field paths.0.samples.3.0: Input should be a valid"),
+    (lambda d: d.update(probes={"ae": [1e308, 0]}), r"field probes.ae.0: Input should be less than or equal to 10+"),
+    (lambda d: d.update(view_ranges={"pca": [[0, 1], [2, 2]]}), r"field view_ranges.pca: its y range \[2, 2\] is"),
+    (lambda d: d.update(paths={"a": 1}), "field paths: Input should be a valid array"),
+    (lambda d: d["model"]["meta"].update(history="abc"), "field model.meta.history: Input should be a valid array"),
     (lambda d: d["model"]["config"].update(latent_dim=5), "shape"),
 ])
 def test_invalid_session_contents_are_refused_with_the_reason(tmp_path, edit, message):
@@ -121,7 +125,7 @@ def test_missing_or_damaged_weights_are_refused(tmp_path):
         load_session(target)
     target = save_session(tmp_path / "t.aev", a_session())
     rewrite(target, weights=b"\x08\x00\x00\x00\x00\x00\x00\x00{}garbage")
-    with pytest.raises(CheckpointError, match="damaged model weights|lacks weight"):
+    with pytest.raises(CheckpointError, match="damaged model weights|lacks weight|not a safetensors file"):
         load_session(target)
 
 

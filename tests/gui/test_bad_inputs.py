@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from tests.corpus.make_corpus import CORPUS, MARKER_NAME
+from aeviewer.core.memory_budget import BUDGET_ENV
+from tests.corpus.make_corpus import CORPUS, CORPUS_MEMORY_BUDGET, MARKER_NAME
 
 
-def test_open_path_shows_the_corpus_messages(make_main_window, qtbot, tmp_path):
+def test_open_path_shows_the_corpus_messages(make_main_window, qtbot, tmp_path, monkeypatch):
+    monkeypatch.setenv(BUDGET_ENV, str(CORPUS_MEMORY_BUDGET))
     window = make_main_window()
     before = window.dataset
     for case in CORPUS:
+        if case.opens_as not in ("dataset", "model", "session"):
+            continue  # opened from their own dialogs; tests/gui/test_bad_inputs_round_two.py covers those
         folder = tmp_path / case.name
         folder.mkdir()
         path = case.build(folder)

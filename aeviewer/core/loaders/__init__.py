@@ -34,6 +34,7 @@ __all__ = ["BUILTIN_NAMES", "describe_supported", "load_dataset"]
 #: Names `load_dataset` understands without a path ("digits" is embedded, the rest are downloaded).
 BUILTIN_NAMES = ("digits", "mnist", "fashion-mnist", "cifar10")
 CSV_SUFFIXES = (".csv", ".tsv")
+CSV_GZ_SUFFIXES = (".csv.gz", ".tsv.gz")
 _ARCHIVE_SUFFIXES = (".zip", ".tar", ".tgz", ".tar.gz", ".tar.bz2", ".tar.xz", ".7z", ".rar")
 _MODEL_SUFFIXES = (".pt", ".pth", ".ckpt", ".safetensors", ".onnx")
 _NPY_MAGIC = b"\x93NUMPY"
@@ -52,8 +53,11 @@ def describe_supported() -> str:
     )
 
 
-def load_dataset(spec: str | Path) -> Dataset:
-    """The dataset named by `spec`: a built-in name, or a path to a data file or folder."""
+def load_dataset(spec: str | Path, label_column: str | int | None = None) -> Dataset:
+    """The dataset named by `spec`: a built-in name, or a path to a data file or folder.
+
+    `label_column` (CSV only): a header name, a 1-based column number, or "none"; default: detected.
+    """
     if isinstance(spec, str):
         key = spec.strip().lower()
         if key == "digits":
@@ -71,7 +75,9 @@ def load_dataset(spec: str | Path) -> Dataset:
         raise DatasetError(path, f"no such file or folder{hint}")
     if path.is_dir():
         return _load_folder(path)
-    return _load_file(path)
+    if label_column is not None and not path.name.lower().endswith(CSV_SUFFIXES + CSV_GZ_SUFFIXES):
+        raise DatasetError(path, "is not a CSV table, so a label column cannot be chosen for it")
+    return _load_file(path, label_column)
 
 
 def _load_downloaded(name: str) -> Dataset:
@@ -96,15 +102,15 @@ def _load_folder(path: Path) -> Dataset:
     return load_image_folder(path)
 
 
-def _load_file(path: Path) -> Dataset:
+def _load_file(path: Path, label_column: str | int | None = None) -> Dataset:
     name = path.name.lower()
     suffix = path.suffix.lower()
     if suffix == ".npy":
         return load_npy(path)
     if suffix == ".npz":
         return load_npz(path)
-    if suffix in CSV_SUFFIXES:
-        return load_csv(path)
+    if suffix in CSV_SUFFIXES or name.endswith(CSV_GZ_SUFFIXES):
+        return load_csv(path, label_column)
     if is_idx_name(path):
         return load_idx_file(path)
     if find_cifar_folder(path) is not None:

@@ -12,6 +12,7 @@ import numpy as np
 
 from aeviewer.core.dataset import Dataset
 from aeviewer.core.errors import DatasetError
+from aeviewer.core.memory_budget import FLOAT32_PIPELINE_BYTES, MemoryBudgetExceeded, check_bytes
 
 #: Fraction and seed of the hold-out given to sources without their own train/test split.
 HOLDOUT_FRACTION = 0.2
@@ -30,17 +31,25 @@ def fmt_num(value: float) -> str:
     return f"{value:.4g}"
 
 
-def check_element_count(path: Path | None, shape: tuple[int, ...], what: str = "data") -> int:
-    """The number of values `shape` holds; DatasetError if it is absurdly large."""
+def check_element_count(path: Path | None, shape: tuple[int, ...], what: str = "data", itemsize: int = 1) -> int:
+    """The number of values `shape` holds; DatasetError if it is absurdly large or would not fit in memory.
+
+    The memory estimate counts the raw values (`itemsize` bytes each) plus the float32 copies the pipeline
+    makes from them, and is compared with `memory_budget.budget_bytes()` before anything is allocated.
+    """
     count = 1
     for dim in shape:
         count *= int(dim)
+    dims = "×".join(str(d) for d in shape)
     if count > MAX_ELEMENTS:
-        dims = "×".join(str(d) for d in shape)
         raise DatasetError(
             path, f"{what} claims a shape of {dims} ({count:,} values), more than aeviewer will load "
             f"({MAX_ELEMENTS:,}); the file is corrupt or far too large"
         )
+    try:
+        check_bytes(count * (int(itemsize) + FLOAT32_PIPELINE_BYTES), f"{what} ({dims} values)")
+    except MemoryBudgetExceeded as exc:
+        raise DatasetError(path, str(exc)) from None
     return count
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from aeviewer.core.dataset import Dataset
 from aeviewer.core.errors import DatasetError
-from aeviewer.core.loaders._common import make_dataset, unreadable
+from aeviewer.core.loaders._common import check_element_count, make_dataset, unreadable
 
 CIFAR10_CLASSES = (
     "airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
@@ -90,6 +90,8 @@ def load_cifar_folder(path: Path) -> Dataset:
     if folder is None:
         refuse_pickled_cifar(path)
         raise DatasetError(path, f"holds no CIFAR-10 binary batches ({TRAIN_FILES[0]} ... {TEST_FILE})")
+    sizes = [(folder / n).stat().st_size for n in (*TRAIN_FILES, TEST_FILE) if (folder / n).is_file()]
+    check_element_count(folder, (sum(sizes),), "the CIFAR-10 batches")
     xs, ys, tests = [], [], []
     for name in (*TRAIN_FILES, TEST_FILE):
         f = folder / name

@@ -119,7 +119,7 @@ def _parse_header(
     dims = struct.unpack(f">{ndim}I", raw_dims)
     dtype_str, words = IDX_DTYPES[code]
     dtype = np.dtype(dtype_str)
-    count = check_element_count(path, dims, "the IDX header")
+    count = check_element_count(path, dims, "the IDX header", dtype.itemsize)
     if count * dtype.itemsize > MAX_IDX_BYTES:
         raise DatasetError(path, f"the IDX header declares {count * dtype.itemsize:,} bytes of data, more "
                            f"than aeviewer will load ({MAX_IDX_BYTES:,})")

@@ -47,7 +47,7 @@ def _check_header(path: Path, f: BinaryIO, what: str) -> None:
         raise DatasetError(path, f"{what} is not a valid NumPy array ({_short(exc)})") from None
     if dtype.hasobject:
         raise DatasetError(path, f"{what} {PICKLE_PROBLEM}")
-    check_element_count(path, tuple(shape), what)
+    check_element_count(path, tuple(shape), what, dtype.itemsize)
 
 
 def _short(exc: BaseException) -> str:
