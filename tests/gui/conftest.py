@@ -16,7 +16,7 @@ def make_main_window(qtbot, tmp_path):
     from PySide6.QtWidgets import QApplication
 
     from aeviewer.core.loaders import load_dataset
-    from aeviewer.gui.main_window import MainWindow
+    from aeviewer.gui.app.main_window import MainWindow
 
     before = set(QApplication.topLevelWidgets())
     windows = []

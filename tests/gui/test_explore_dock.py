@@ -176,7 +176,7 @@ def test_hover_shows_the_point_and_a_box_fills_the_gallery_without_hidden_classe
 
 
 def test_decoder_maps_colour_the_visible_region(make_main_window, qtbot):
-    from aeviewer.gui.manifold_view import HEATMAP_CELLS
+    from aeviewer.gui.views.manifold_view import HEATMAP_CELLS
 
     w = make_main_window()
     dock = w.explore
@@ -213,7 +213,7 @@ def test_denoise_tab_reconstructs_the_corrupted_selected_sample(make_main_window
 
 
 def test_a_users_own_vae_file_opens_and_decodes_at_the_probe(make_main_window, qtbot, tmp_path):
-    from aeviewer.gui.user_model_dialog import open_user_model
+    from aeviewer.gui.dialogs.user_model_dialog import open_user_model
     from tests.core.test_user_model import write_tutorial_vae
 
     w = make_main_window()
@@ -265,7 +265,7 @@ def test_tsne_view_shows_pca_while_training_and_reruns_after(make_main_window, q
 
 
 def test_saving_a_users_own_model_is_refused_with_a_message(make_main_window, tmp_path):
-    from aeviewer.gui.user_model_dialog import open_user_model
+    from aeviewer.gui.dialogs.user_model_dialog import open_user_model
     from tests.core.test_user_model import write_tutorial_vae
 
     w = make_main_window()

@@ -6,7 +6,7 @@ import torch
 from PySide6.QtCore import QPointF, QSettings, qVersion
 
 from aeviewer import __version__
-from aeviewer.gui.first_run_hint import SEEN_KEY
+from aeviewer.gui.views.first_run_hint import SEEN_KEY
 from tests.gui import mouse
 
 

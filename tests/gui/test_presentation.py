@@ -135,7 +135,7 @@ def test_exports_from_the_window(make_main_window, qtbot, tmp_path):
     import imageio.v3 as iio
     from PIL import Image
 
-    from aeviewer.gui import export_actions as png
+    from aeviewer.gui.actions import export_actions as png
 
     w = make_main_window()
     out = png.export_plot_png(w.ae_view, tmp_path / "latent.png")

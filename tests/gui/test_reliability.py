@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from aeviewer.core import atomic
 from aeviewer.core.recovery import find_recovery
-from aeviewer.gui.recovery_prompt import offer_recovery
+from aeviewer.gui.dialogs.recovery_prompt import offer_recovery
 
 
 def _weights(model):

@@ -11,7 +11,7 @@ from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import ModelConfig, build_model
 from aeviewer.core.run_folder import METRICS_NAME, RunWriter
 from aeviewer.core.train import TrainConfig, Trainer
-from aeviewer.gui import run_follower
+from aeviewer.gui.workers import run_follower
 
 WAIT_MS = 60_000
 

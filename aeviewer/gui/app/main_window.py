@@ -36,24 +36,24 @@ from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import Autoencoder, build_model
 from aeviewer.core.recovery import DEFAULT_INTERVAL_S, RecoveryAutosaver, clear_recovery
 from aeviewer.core.train import Trainer, resolve_device
-from aeviewer.gui.about_dialog import AboutDialog, ReadmeDialog
-from aeviewer.gui.background import BackgroundTask
-from aeviewer.gui.explore_dock import ExploreDock
-from aeviewer.gui.export_actions import ExportActions
-from aeviewer.gui.first_run_hint import FirstRunHint
-from aeviewer.gui.icons import app_icon
-from aeviewer.gui.latest_only import LatestOnlyRunner
-from aeviewer.gui.loss_plot import LossPlot
-from aeviewer.gui.presentation import PresentationController
-from aeviewer.gui.recording_panel import RecordingPanel
-from aeviewer.gui.recovery_prompt import current_spec, offer_recovery
-from aeviewer.gui.samples_panel import SamplesPanel
-from aeviewer.gui.scatter_view import ScatterView
-from aeviewer.gui.session_actions import SessionActions
-from aeviewer.gui.settings_panel import SettingsPanel
-from aeviewer.gui.toolbar import build_toolbar
-from aeviewer.gui.training_worker import TrainingWorker
-from aeviewer.gui.user_model_dialog import open_user_model_dialog
+from aeviewer.gui.actions.export_actions import ExportActions
+from aeviewer.gui.actions.presentation import PresentationController
+from aeviewer.gui.actions.session_actions import SessionActions
+from aeviewer.gui.actions.toolbar import build_toolbar
+from aeviewer.gui.dialogs.about_dialog import AboutDialog, ReadmeDialog
+from aeviewer.gui.dialogs.recovery_prompt import current_spec, offer_recovery
+from aeviewer.gui.dialogs.user_model_dialog import open_user_model_dialog
+from aeviewer.gui.panels.explore_tabs import ExploreDock
+from aeviewer.gui.panels.recording_panel import RecordingPanel
+from aeviewer.gui.panels.samples_panel import SamplesPanel
+from aeviewer.gui.panels.settings_panel import SettingsPanel
+from aeviewer.gui.views.first_run_hint import FirstRunHint
+from aeviewer.gui.views.icons import app_icon
+from aeviewer.gui.views.loss_plot import LossPlot
+from aeviewer.gui.views.scatter_view import ScatterView
+from aeviewer.gui.workers.background import BackgroundTask
+from aeviewer.gui.workers.latest_only import LatestOnlyRunner
+from aeviewer.gui.workers.training_worker import TrainingWorker
 
 MODEL_SUFFIXES = {".safetensors", ".pt", ".pth"}
 # A probe decode slower than this runs in a background thread: the drag target is 8 ms (p99) from mouse
@@ -437,7 +437,7 @@ class MainWindow(QMainWindow):
 
     def follow_run(self, folder: str | Path) -> None:
         """Show a run folder's loss curve and latest checkpoint as another process writes them."""
-        from aeviewer.gui.run_follower import RunFollower
+        from aeviewer.gui.workers.run_follower import RunFollower
 
         if self.training:
             self.show_error(f"Not following {folder} while training runs here: cancel training first (Esc).")

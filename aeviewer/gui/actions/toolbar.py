@@ -6,7 +6,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QToolBar
 
-from aeviewer.gui.icons import toolbar_icon
+from aeviewer.gui.views.icons import toolbar_icon
 
 
 def build_toolbar(window: QMainWindow) -> QToolBar:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
 
 from aeviewer.core.recording import class_centres
-from aeviewer.gui.themes import THEMES, apply_theme
+from aeviewer.gui.views.themes import THEMES, apply_theme
 
 ARROW_STEP = 0.04  # of the visible range per key press
 _ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, 1), Qt.Key.Key_Down: (0, -1)}

@@ -11,7 +11,7 @@ from aeviewer.core.errors import AeviewerError
 from aeviewer.core.user_model import load_user_model
 
 if TYPE_CHECKING:
-    from aeviewer.gui.main_window import MainWindow
+    from aeviewer.gui.app.main_window import MainWindow
 
 
 def open_user_model(window: MainWindow, code: str | Path, weights: str | Path | None,

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aeviewer.gui.class_combos import fill_class_combos
-from aeviewer.gui.mosaic_pane import MosaicPane
+from aeviewer.gui.views.class_combos import fill_class_combos
+from aeviewer.gui.views.mosaic_pane import MosaicPane
 
 ENDS = {"selected": "last two selected samples", "classes": "two class means"}
 

@@ -27,7 +27,7 @@ def run_self_test(say: Callable[[str], None] = lambda line: print(line, file=sys
     if not os.environ.get("QT_QPA_PLATFORM"):
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no display needed: CI, a build machine, ssh
     started = time.perf_counter()
-    from aeviewer.gui.about_dialog import version_report
+    from aeviewer.gui.dialogs.about_dialog import version_report
 
     say("self-test: " + "; ".join(f"{k} {v}" for k, v in version_report().items()))
 
@@ -66,7 +66,7 @@ def _render_window(dataset, model, history) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from aeviewer.gui.main_window import MainWindow
+    from aeviewer.gui.app.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory(prefix="aeviewer-self-test-") as tmp:

@@ -15,8 +15,8 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QRubberBand, QVBoxLayout
 
 from aeviewer.core.selection import points_in_box, points_in_polygon
-from aeviewer.gui.mosaic_pane import to_qimage
-from aeviewer.gui.scatter_view import ScatterView
+from aeviewer.gui.views.mosaic_pane import to_qimage
+from aeviewer.gui.views.scatter_view import ScatterView
 
 THUMB_PX = 72
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from aeviewer import __version__
-from aeviewer.gui.icons import app_icon
+from aeviewer.gui.views.icons import app_icon
 
 HOMEPAGE = "https://github.com/aeviewer/aeviewer"  # placeholder until the project has a public home
 README_URL = f"{HOMEPAGE}#readme"
@@ -79,7 +79,7 @@ def readme_markdown() -> str:
     except PackageNotFoundError:
         text = ""
     if not text.strip():
-        source = Path(__file__).resolve().parents[2] / "README.md"
+        source = Path(__file__).resolve().parents[3] / "README.md"
         text = source.read_text(encoding="utf-8") if source.is_file() else ""
     return text or f"The user guide is the README at {README_URL}"
 

@@ -21,18 +21,18 @@ from aeviewer.core.images import to_pixels
 from aeviewer.core.inference import encode_array, reconstruct_array
 from aeviewer.core.interpolation import attribute_vector, class_mean, interpolate
 from aeviewer.core.manifold import mosaic
-from aeviewer.gui.background import BackgroundTask
-from aeviewer.gui.denoise_panel import DenoisePanel
-from aeviewer.gui.generation_panel import GenerationPanel
-from aeviewer.gui.interpolation_panel import InterpolationPanel
-from aeviewer.gui.manifold_view import ManifoldOverlay, ManifoldPanel
-from aeviewer.gui.projection_panel import ProjectionPanel
-from aeviewer.gui.scatter_tools import ScatterInspector
-from aeviewer.gui.selection_panel import SelectionPanel
-from aeviewer.gui.traversal_panel import TraversalPanel
+from aeviewer.gui.panels.denoise_panel import DenoisePanel
+from aeviewer.gui.panels.generation_panel import GenerationPanel
+from aeviewer.gui.panels.interpolation_panel import InterpolationPanel
+from aeviewer.gui.panels.projection_panel import ProjectionPanel
+from aeviewer.gui.panels.selection_panel import SelectionPanel
+from aeviewer.gui.panels.traversal_panel import TraversalPanel
+from aeviewer.gui.views.manifold_view import ManifoldOverlay, ManifoldPanel
+from aeviewer.gui.views.scatter_tools import ScatterInspector
+from aeviewer.gui.workers.background import BackgroundTask
 
 if TYPE_CHECKING:
-    from aeviewer.gui.main_window import MainWindow
+    from aeviewer.gui.app.main_window import MainWindow
 
 
 class _FrameRelay(QObject):

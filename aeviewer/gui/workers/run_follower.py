@@ -27,7 +27,7 @@ from aeviewer.core.run_folder import (
     checkpoint_signature,
     read_config,
 )
-from aeviewer.gui.background import BackgroundTask
+from aeviewer.gui.workers.background import BackgroundTask
 
 CUE_MS = 4000  # how long the "new checkpoint" cue stays up
 

@@ -16,7 +16,7 @@ from aeviewer.core.dataset import Dataset
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.explore import DatasetBaseline, load_with_baseline
 from aeviewer.core.session import Session, dataset_reference, load_session, save_session
-from aeviewer.gui.background import BackgroundTask
+from aeviewer.gui.workers.background import BackgroundTask
 
 SESSION_FILTER = "aeviewer session (*.aev)"
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aeviewer.gui.class_combos import fill_class_combos
+from aeviewer.gui.views.class_combos import fill_class_combos
 
 STEPS = 1000  # slider resolution
 VISIBLE_SLIDERS = 16  # the scroll area is sized to show this many; the rest scroll

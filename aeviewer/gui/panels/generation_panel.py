@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget
 
-from aeviewer.gui.mosaic_pane import MosaicPane
+from aeviewer.gui.views.mosaic_pane import MosaicPane
 
 
 class GenerationPanel(QWidget):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from aeviewer.gui.image_pane import ImagePane
+from aeviewer.gui.views.image_pane import ImagePane
 
 
 class SamplesPanel(QWidget):

@@ -7,7 +7,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from aeviewer.gui.image_pane import draw_fitted
+from aeviewer.gui.views.image_pane import draw_fitted
 
 
 def to_qimage(pixels: np.ndarray) -> QImage:

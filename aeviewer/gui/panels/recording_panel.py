@@ -29,7 +29,7 @@ from aeviewer.core.errors import AeviewerError
 from aeviewer.core.explore import PointDecoder
 from aeviewer.core.export import ScatterRenderer, path_frames, write_animation
 from aeviewer.core.recording import ProbePath, class_centre_tour
-from aeviewer.gui.background import BackgroundTask
+from aeviewer.gui.workers.background import BackgroundTask
 
 REPLAY_FPS = 30.0
 TOUR_NAME = "class-centre tour"

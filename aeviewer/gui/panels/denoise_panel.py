@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
 from aeviewer.core.corruption import CORRUPTIONS
-from aeviewer.gui.image_pane import ImagePane
+from aeviewer.gui.views.image_pane import ImagePane
 
 
 class DenoisePanel(QWidget):

@@ -55,7 +55,7 @@ class Preloader(QThread):
         import traceback
 
         try:
-            import aeviewer.gui.main_window  # noqa: F401
+            import aeviewer.gui.app.main_window  # noqa: F401
         except Exception:
             self.failed.emit(traceback.format_exc())
 

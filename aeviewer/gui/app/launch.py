@@ -12,7 +12,7 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
-    from aeviewer.gui.startup import Preloader, StartupFrame, report_startup, warm_up_in_background
+    from aeviewer.gui.app.startup import Preloader, StartupFrame, report_startup, warm_up_in_background
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("aeviewer")
@@ -20,7 +20,7 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
     app.setDesktopFileName("io.github.aeviewer.aeviewer")  # Wayland matches the window to the .desktop file
     pg.setConfigOptions(antialias=True)
 
-    from aeviewer.gui.error_hook import install_exception_hook
+    from aeviewer.gui.app.error_hook import install_exception_hook
 
     app.exception_reporter, _ = install_exception_hook()  # kept alive with the app
 
@@ -29,13 +29,13 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
     preloader = Preloader()
 
     def open_explorer() -> None:
-        from aeviewer.gui.main_window import start_window
+        from aeviewer.gui.app.main_window import start_window
 
         window = start_window(dataset)
         if model:
             window.load_model(model)
         if model_code:
-            from aeviewer.gui.user_model_dialog import open_user_model
+            from aeviewer.gui.dialogs.user_model_dialog import open_user_model
 
             open_user_model(window, model_code, weights, model_class)
         if follow:

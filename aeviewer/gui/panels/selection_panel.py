@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.core.manifold import mosaic
-from aeviewer.gui.mosaic_pane import MosaicPane
+from aeviewer.gui.views.mosaic_pane import MosaicPane
 
 MAX_GALLERY = 100
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from aeviewer.core.recovery import RecoveryInfo, clear_recovery, find_recovery
 
 if TYPE_CHECKING:
-    from aeviewer.gui.main_window import MainWindow
+    from aeviewer.gui.app.main_window import MainWindow
 
 
 def current_spec(window: MainWindow) -> str:

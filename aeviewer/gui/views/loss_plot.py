@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 
 from aeviewer.core.axis_range import Range, step_range, sticky_range
-from aeviewer.gui.scatter_view import PALETTE
+from aeviewer.gui.views.scatter_view import PALETTE
 
 
 class LossPlot(pg.PlotWidget):
