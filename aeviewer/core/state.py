@@ -75,6 +75,12 @@ class ExplorerState:
         """The one message for work that must wait while training runs, or None when it may go ahead."""
         return TRAINING_RUNNING.format(what=what) if self.training else None
 
+    def reopen_spec(self) -> str:
+        """What identifies the dataset for reopening: the spec it was opened with, else its source or name."""
+        if self.dataset is None:
+            return ""
+        return self.dataset_spec or self.dataset.source or self.dataset.name
+
     def set_probe(self, view: str, xy: Any) -> None:
         """Write a probe position (a view's "ae" or "pca") as plain floats, so equal positions fire nothing."""
         setattr(self, f"{view}_probe", (float(xy[0]), float(xy[1])))

@@ -35,7 +35,8 @@ def make_main_window(qtbot, tmp_path):
     yield factory
     for window in windows:
         window.close()
-        assert window.worker is None or not window.worker.isRunning(), "training thread outlived the window"
+        worker = window.training_ctl.worker
+        assert worker is None or not worker.isRunning(), "training thread outlived the window"
     QApplication.processEvents()
     def owned(widget):
         while widget is not None:

@@ -115,7 +115,7 @@ def test_fit_views_brings_the_loss_plot_back_to_its_curves(make_main_window, qtb
     w.loss_plot.add(3_000, {"total": 1e-3})
     w.loss_plot.flush()
     assert w.loss_plot.view_range()[0][1] < 3_000
-    w.toolbar.fit_action.trigger()
+    w.registry["fit_views"].trigger()
     assert w.loss_plot.view_range()[0][1] >= 3_000
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QWidget
 
 from aeviewer.core.recording import class_centres
 from aeviewer.gui.views.themes import THEMES, apply_theme
@@ -48,11 +48,18 @@ class PresentationController(QObject):
         QApplication.instance().installEventFilter(self)
         window.destroyed.connect(self._remove_filter)
         self.set_theme(self.theme)
+        window.state.events.theme.connect(self.set_theme)  # a session's theme arrives through the state
 
     def _remove_filter(self, *_: object) -> None:
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)
+
+    def build_toolbar(self) -> QToolBar:
+        toolbar = QToolBar("Presentation", self.window)
+        toolbar.setObjectName("presentation-toolbar")
+        toolbar.addAction(self.toggle_action)
+        return toolbar
 
     def add_to_menu(self, menu) -> None:
         menu.addSeparator()
@@ -65,7 +72,7 @@ class PresentationController(QObject):
         if name not in THEMES:
             raise ValueError(f"unknown theme {name!r}")
         self.theme = name
-        self.window.theme = name
+        self.window.state.theme = name
         for n, action in self.theme_actions.items():
             action.setChecked(n == name)
         apply_theme(self.window, name, large=self.presenting)
@@ -88,7 +95,7 @@ class PresentationController(QObject):
         if on:
             self._was_maximized = w.isMaximized()
             # Space and Esc mean train / cancel in the window; while presenting they mean play / leave.
-            for action in (w.train_action, w.cancel_action):
+            for action in (w.registry["train"], w.registry["cancel"]):
                 self._shortcuts[action] = action.shortcut()
                 action.setShortcut(QKeySequence())
             self._hidden = [d for d in w.findChildren(QDockWidget) if d.isVisible()]
@@ -110,8 +117,6 @@ class PresentationController(QObject):
         apply_theme(w, self.theme, large=on)
 
     def _toolbars(self) -> list[QWidget]:
-        from PySide6.QtWidgets import QToolBar
-
         return self.window.findChildren(QToolBar)
 
     # --- keys ---------------------------------------------------------------------------------------

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
@@ -16,6 +15,7 @@ from aeviewer.core.dataset import Dataset
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.explore import DatasetBaseline, load_with_baseline
 from aeviewer.core.session import Session, dataset_reference, load_session, save_session
+from aeviewer.core.shapes import model_fit_problem
 from aeviewer.gui.workers.background import BackgroundTask
 
 SESSION_FILTER = "aeviewer session (*.aev)"
@@ -47,16 +47,8 @@ class SessionActions:
     def capture(self) -> Session:
         """The window's current view as a Session value."""
         w = self.window
-        if w.dataset is None:
-            raise AeviewerError("no dataset is open: nothing to save")
-        meta = {"history": list(w.history), "dataset_name": w.dataset.name,
-                "dataset_shape": [int(s) for s in w.dataset.x.shape]}
-        return Session(
-            dataset=dataset_reference(w.dataset), model=w.model, model_meta=meta,
-            projection=w.ae_space.projection.label if w.ae_space is not None else "",
-            probes={"ae": tuple(w.ae_view.probe_position()), "pca": tuple(w.pca_view.probe_position())},
-            view_ranges={"ae": view_range(w.ae_view), "pca": view_range(w.pca_view)},
-            theme=getattr(w, "theme", "light"), paths=list(w.recordings.paths), selected=w.selected)
+        return w.state.to_session(view_ranges={"ae": view_range(w.ae_view), "pca": view_range(w.pca_view)},
+                                  paths=list(w.recordings.paths))
 
     def apply(self, session: Session, dataset: Dataset | None = None, source: str = "",
               baseline: DatasetBaseline | None = None) -> bool:
@@ -65,10 +57,9 @@ class SessionActions:
         if dataset is not None:
             w.set_dataset(dataset, baseline)
         if session.model is not None:
-            want = tuple(session.model.config.input_shape)
-            if tuple(w.dataset.sample_shape) != want:
-                w.show_error(f"{source}: the session's model takes {want} inputs but {w.dataset.name} has "
-                             f"{tuple(w.dataset.sample_shape)} samples")
+            problem = model_fit_problem(session.model.config.input_shape, w.state.dataset)
+            if problem:
+                w.show_error(f"{source}: {problem}")
                 return False
             w.settings_panel.show_config(session.model.config)
             w.set_model(session.model, history=session.model_meta.get("history") or [])
@@ -77,25 +68,24 @@ class SessionActions:
         for name, view in (("ae", w.ae_view), ("pca", w.pca_view)):
             if name in session.view_ranges:
                 view.show_range(*session.view_ranges[name])
-            if name in session.probes:
-                view.set_probe(np.asarray(session.probes[name]))
-        w.presentation.set_theme(session.theme)
+        w.state.apply(session)  # selection, probes and theme: the views and the theme follow the state's events
         w.recordings.set_paths(session.paths)
-        w.decode_now()
+        w.decoder.decode_now()
         return True
 
     # --- files --------------------------------------------------------------------------------------
     def save(self, path: str | Path) -> Path | None:
         w = self.window
-        if w.training:
-            w.show_error("Training is running: pause or cancel it before saving a session.")
+        refusal = w.state.refusal("saving a session")
+        if refusal:
+            w.show_error(refusal)
             return None
         try:
             written = save_session(path, self.capture())
         except AeviewerError as exc:
             w.show_error(str(exc))
             return None
-        w._remember(str(written))
+        w.files.remember(str(written))
         w.statusBar().showMessage(f"Saved session {written}", 8000)
         return written
 
@@ -108,19 +98,19 @@ class SessionActions:
         except AeviewerError as exc:
             w.show_error(str(exc))
             return False
-        w._remember(str(path))
+        w.files.remember(str(path))
         if w.dataset is not None and dataset_reference(w.dataset) == session.dataset:
             return self.apply(session, source=str(path))
         w.statusBar().showMessage(f"Loading {session.dataset} for {path.name}…")
         ks = (session.model.config.latent_dim,) if session.model is not None else ()
-        task = w._start_task(BackgroundTask(load_with_baseline, session.dataset, ks))
+        task = w.start_task(BackgroundTask(load_with_baseline, session.dataset, ks))
         task.succeeded.connect(lambda loaded: self.apply(session, loaded.dataset, str(path), loaded))
         return task
 
     def open_dialog(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self.window, "Open session", "", SESSION_FILTER)
         if name:
-            self.window.open_path(name)
+            self.window.files.open_path(name)
 
     def save_dialog(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self.window, "Save session", "session.aev", SESSION_FILTER)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aeviewer.gui.app.main_window import MainWindow  # imported late at run time: torch loads with it
 
 
 def run_gui(dataset: str = "digits", model: str | None = None, model_code: str | None = None,
@@ -29,17 +33,16 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
     preloader = Preloader()
 
     def open_explorer() -> None:
-        from aeviewer.gui.app.main_window import start_window
 
         window = start_window(dataset)
         if model:
-            window.load_model(model)
+            window.files.load_model(model)
         if model_code:
             from aeviewer.gui.dialogs.user_model_dialog import open_user_model
 
             open_user_model(window, model_code, weights, model_class)
         if follow:
-            window.follow_run(follow)
+            window.files.follow_run(follow)
         window.setGeometry(frame.geometry())
         window.show()
         frame.close()
@@ -56,3 +59,21 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
     code = app.exec()
     preloader.wait()
     return code
+
+
+def start_window(dataset_spec: str = "digits") -> MainWindow:
+    """The explorer on `dataset_spec`, falling back to digits with a message; offers a crash's recovery."""
+    from aeviewer.core.errors import AeviewerError
+    from aeviewer.core.loaders import load_dataset
+    from aeviewer.gui.app.main_window import MainWindow
+    from aeviewer.gui.dialogs.recovery_prompt import offer_recovery
+
+    window = MainWindow()
+    try:
+        window.set_dataset(load_dataset(dataset_spec), baseline_later=True)
+        window.state.dataset_spec = dataset_spec
+    except AeviewerError as exc:
+        window.set_dataset(load_dataset("digits"))
+        window.show_error(str(exc))
+    offer_recovery(window)
+    return window

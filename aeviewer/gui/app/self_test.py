@@ -77,7 +77,7 @@ def _render_window(dataset, model, history) -> int:
             window.set_model(model, history=history)
             window.show()
             app.processEvents()
-            window.decode_now()
+            window.decoder.decode_now()
             app.processEvents()
             if window.samples.ae_probe.shown is None:
                 raise SelfTestError("window: the probe's decoded picture was not shown")

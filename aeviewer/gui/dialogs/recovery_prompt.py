@@ -15,9 +15,7 @@ if TYPE_CHECKING:
 
 def current_spec(window: MainWindow) -> str:
     """What identifies the window's dataset for reopening: the spec it was opened with, else its source/name."""
-    if window.dataset is None:
-        return ""
-    return window.dataset_spec or window.dataset.source or window.dataset.name
+    return window.state.reopen_spec()
 
 
 def offer_recovery(window: MainWindow) -> QMessageBox | None:
@@ -48,7 +46,7 @@ def recover(window: MainWindow, info: RecoveryInfo) -> None:
     """Load the recovered model, first reopening the dataset it was trained on when another one is shown."""
     spec = info.dataset_spec
     if spec and spec != current_spec(window):
-        task = window.load_dataset_async(spec)
-        task.succeeded.connect(lambda _ds: window.load_model(info.path))
+        task = window.files.load_dataset_async(spec)
+        task.succeeded.connect(lambda _ds: window.files.load_model(info.path))
     else:
-        window.load_model(info.path)
+        window.files.load_model(info.path)

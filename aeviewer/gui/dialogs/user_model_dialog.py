@@ -20,8 +20,9 @@ def open_user_model(window: MainWindow, code: str | Path, weights: str | Path | 
     if window.dataset is None:
         window.show_error("Open a dataset first: your model is probed with its samples.")
         return False
-    if window.training:
-        window.show_error("Training is running: cancel it (Esc) before opening another model.")
+    refusal = window.state.refusal("opening another model")
+    if refusal:
+        window.show_error(refusal)
         return False
     try:
         model = load_user_model(code, weights, tuple(window.dataset.sample_shape), class_name)

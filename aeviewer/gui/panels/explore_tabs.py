@@ -1,17 +1,18 @@
 """The "Explore" dock beside the views: projection, traversal, interpolation, manifold grid and generation.
 
-It wires its panels to the main window's latent view and decode panes; the maths is in aeviewer.core
-(embedding, interpolation, generation, manifold).
+It reads the explorer state and the latent view, writes the projection asked for to the state, and
+decodes through the ProbeDecoder; the maths is in aeviewer.core (embedding, interpolation, generation, manifold).
+No window is needed: build it with a state, the two scatter views and a decoder.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget, QTabWidget
+from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 
 from aeviewer.core.corruption import corrupt
 from aeviewer.core.embedding import METHOD_TITLES, EmbeddingCancelled, fit_embedding
@@ -21,6 +22,7 @@ from aeviewer.core.images import to_pixels
 from aeviewer.core.inference import encode_array, reconstruct_array
 from aeviewer.core.interpolation import attribute_vector, class_mean, interpolate
 from aeviewer.core.manifold import mosaic
+from aeviewer.core.state import ExplorerState
 from aeviewer.gui.panels.denoise_panel import DenoisePanel
 from aeviewer.gui.panels.generation_panel import GenerationPanel
 from aeviewer.gui.panels.interpolation_panel import InterpolationPanel
@@ -29,10 +31,9 @@ from aeviewer.gui.panels.selection_panel import SelectionPanel
 from aeviewer.gui.panels.traversal_panel import TraversalPanel
 from aeviewer.gui.views.manifold_view import ManifoldOverlay, ManifoldPanel
 from aeviewer.gui.views.scatter_tools import ScatterInspector
+from aeviewer.gui.views.scatter_view import ScatterView
 from aeviewer.gui.workers.background import BackgroundTask
-
-if TYPE_CHECKING:
-    from aeviewer.gui.app.main_window import MainWindow
+from aeviewer.gui.workers.probe_decoder import ProbeDecoder
 
 
 class _FrameRelay(QObject):
@@ -50,14 +51,18 @@ def run_projection(method: str, codes: np.ndarray, progress=None, cancel=None, i
 
 
 class ExploreDock(QDockWidget):
-    """Tabs of latent-space tools acting on `window.ae_space` and the latent view's probe."""
+    """Tabs of latent-space tools acting on `state.ae_space` and the latent view's probe."""
 
     PLAY_INTERVAL_MS = 120
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__("Explore", window)
+    def __init__(self, state: ExplorerState, ae_view: ScatterView, pca_view: ScatterView, decoder: ProbeDecoder,
+                 start_task: Callable[[BackgroundTask], object] | None = None,
+                 show_status: Callable[[str, int], None] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__("Explore", parent)
         self.setObjectName("explore")
-        self.window_ = window
+        self.state, self.ae_view, self.pca_view, self.decoder = state, ae_view, pca_view, decoder
+        self.start_task = start_task or (lambda task: task.start())
+        self.show_status = show_status or (lambda _message, _ms: None)
         self.tabs = QTabWidget()
         self.projection = ProjectionPanel()
         self.traversal = TraversalPanel()
@@ -77,7 +82,7 @@ class ExploreDock(QDockWidget):
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
                          | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
 
-        view = window.ae_view
+        view = ae_view
         self.overlay = ManifoldOverlay(view, self.manifold.tiles.value())
         self.path_item = pg.PlotDataItem(pen=pg.mkPen("#111", width=2, style=Qt.PenStyle.DashLine),
                                          symbol="o", symbolSize=7, symbolBrush="#ffd400", symbolPen="#111")
@@ -91,7 +96,6 @@ class ExploreDock(QDockWidget):
         self.task: BackgroundTask | None = None
         self._relay = _FrameRelay()
         self._relay.frame.connect(self._show_frame)
-        self._wanted_method = "pca"
         self.recent: list[int] = []  # last selected samples, newest last
         self.path_codes: np.ndarray | None = None
         self.generated_codes: np.ndarray | None = None
@@ -112,21 +116,21 @@ class ExploreDock(QDockWidget):
             lambda *_: self.overlay.set_mode(self.manifold.mode.currentData()))
         self.generation.sample_clicked.connect(self.generate)
         self.generation.clear_clicked.connect(self.clear_generated)
-        self.inspectors = [ScatterInspector(v, self._describe) for v in (view, window.pca_view)]
+        self.inspectors = [ScatterInspector(v, self._describe) for v in (view, pca_view)]
         for inspector in self.inspectors:
             inspector.selected.connect(self._box_selected)
         self.selection.shape.currentIndexChanged.connect(self._selection_shape)
         self.denoise.changed.connect(self.update_denoise)
         self._panels_stale = False
         self.visibilityChanged.connect(lambda shown: self._refresh_panels() if shown and self._panels_stale else None)
-        view.probe_moved.connect(self._probe_moved)
+        state.events.ae_probe.connect(self._probe_moved)
         view.point_clicked.connect(self._remember_selection)
-        window.pca_view.point_clicked.connect(self._remember_selection)
+        pca_view.point_clicked.connect(self._remember_selection)
 
     # --- window hooks -------------------------------------------------------------------------------
     @property
     def space(self):
-        return self.window_.ae_space
+        return self.state.ae_space
 
     def space_changed(self) -> None:
         """The window rebuilt `ae_space` (new model, snapshot or dataset): keep every tool in step."""
@@ -145,12 +149,12 @@ class ExploreDock(QDockWidget):
         self._feed_overlay()
         self.generated_codes = None
         self.generated_item.setData([], [])
-        if self._wanted_method != space.projection.method:
-            if self.window_.training:
-                self.projection.note.setText(f"Showing PCA while training; {METHOD_TITLES[self._wanted_method]} "
+        if self.state.projection != space.projection.method:
+            if self.state.training:
+                self.projection.note.setText(f"Showing PCA while training; {METHOD_TITLES[self.state.projection]} "
                                              "runs again when training stops.")
             elif self.task is None:
-                self._start_projection(self._wanted_method)
+                self._start_projection(self.state.projection)
         self.update_path()
         if self.tabs.currentWidget() is self.denoise:
             self.update_denoise()
@@ -174,14 +178,14 @@ class ExploreDock(QDockWidget):
         self._show_mapping()
 
     def _class_names(self) -> list[str]:
-        shown = self.window_.shown
+        shown = self.state.shown
         if shown is None or shown.y is None or not len(shown.y):
             return []
         return [shown.class_name(i) for i in range(int(shown.y.max()) + 1)]
 
     # --- projection ---------------------------------------------------------------------------------
     def choose_method(self, method: str) -> None:
-        self._wanted_method = method
+        self.state.projection = method
         ok, _ = self.projection.availability[method]
         if not ok or self.space is None:
             return
@@ -204,7 +208,7 @@ class ExploreDock(QDockWidget):
         task.progressed.connect(self.projection.set_progress)
         task.succeeded.connect(lambda emb, t=task, c=codes: self._projection_done(t, emb, c))
         task.finished.connect(lambda t=task: self._task_finished(t))
-        self.window_._start_task(task)
+        self.start_task(task)
 
     def cancel_projection(self) -> None:
         if self.task is not None:
@@ -215,24 +219,24 @@ class ExploreDock(QDockWidget):
             return
         self.task = None
         self.projection.set_running(False)
-        space, w = self.space, self.window_
+        space, w = self.space, self.state
         if space is None:
             return
         if task.cancel_event.is_set():  # put back the picture the intermediate frames replaced
-            w.ae_view.set_points(space.points, w.shown.y, w.shown.class_names)
-            self._wanted_method = space.projection.method  # and the selector says what is shown again
+            self.ae_view.set_points(space.points, w.shown.y, w.shown.class_names)
+            self.state.projection = space.projection.method  # and the selector says what is shown again
             combo = self.projection.method
             combo.blockSignals(True)
-            combo.setCurrentIndex(combo.findData(self._wanted_method))
+            combo.setCurrentIndex(combo.findData(self.state.projection))
             combo.blockSignals(False)
             self.projection.note.setText("Cancelled.")
-        elif space.projection.method != self._wanted_method and not w.training:
-            self._start_projection(self._wanted_method)  # the codes changed while it ran: run on the new ones
+        elif space.projection.method != self.state.projection and not w.training:
+            self._start_projection(self.state.projection)  # the codes changed while it ran: run on the new ones
 
     def _show_frame(self, points: np.ndarray) -> None:
         """A t-SNE layout in progress: draw it (the probe keeps decoding through the previous map)."""
-        if self.task is not None and self.window_.shown is not None and len(points) == len(self.window_.shown):
-            self.window_.ae_view.set_points(points, self.window_.shown.y, self.window_.shown.class_names)
+        if self.task is not None and self.state.shown is not None and len(points) == len(self.state.shown):
+            self.ae_view.set_points(points, self.state.shown.y, self.state.shown.class_names)
 
     def _projection_done(self, task: BackgroundTask, embedding, codes: np.ndarray) -> None:
         if embedding is None or self.space is None or self.space.codes is not codes:
@@ -241,32 +245,33 @@ class ExploreDock(QDockWidget):
 
     def _adopt(self, embedding) -> None:
         """Show the codes through `embedding`; the probe keeps its code."""
-        w = self.window_
-        code = self.space.code_at(w.ae_view.probe_position())
+        w = self.state
+        code = self.space.code_at(self.ae_view.probe_position())
         w.ae_space = self.space.with_embedding(embedding)
-        w.ae_view.setTitle(f"Autoencoder · {embedding.label}")
-        w.ae_view.set_points(w.ae_space.points, w.shown.y, w.shown.class_names)
-        w.ae_view.follow_data()
+        self.ae_view.setTitle(f"Autoencoder · {embedding.label}")
+        self.ae_view.set_points(w.ae_space.points, w.shown.y, w.shown.class_names)
+        self.ae_view.follow_data()
         self._feed_overlay()
         if w.selected is not None:
-            w.ae_view.set_highlight(w.selected)
-        w.ae_view.set_probe(w.ae_space.place(code)[0])
+            self.ae_view.set_highlight(w.selected)
+        self.ae_view.set_probe(w.ae_space.place(code)[0])
         self._show_mapping()
         self.update_path()
         if self.generated_codes is not None:
             self._mark_generated()
-        w.statusBar().showMessage(f"Latent view: {embedding.label}", 6000)
+        self.show_status(f"Latent view: {embedding.label}", 6000)
 
     def _show_mapping(self) -> None:
         if self.space is not None:
             proj = self.space.projection
             self.projection.show_mapping(proj.label, proj.inverse_label)
-            self.projection.show_trust(proj.trust(self.window_.ae_view.probe_position()))
+            self.projection.show_trust(proj.trust(self.ae_view.probe_position()))
 
     # --- probe and traversal --------------------------------------------------------------------------
     def _probe_moved(self, xy: np.ndarray) -> None:
         if self.space is None:
             return
+        xy = np.asarray(xy, np.float64)
         code = self.space.code_at(xy)
         self.traversal.set_code(code)
         self._base_code = None
@@ -274,25 +279,27 @@ class ExploreDock(QDockWidget):
 
     def show_code(self, code: np.ndarray) -> None:
         """Decode an exact code (slider, attribute, animation) and put the probe where it lands."""
-        space, w = self.space, self.window_
+        space = self.space
         if space is None:
             return
         code = np.asarray(code, np.float32)
         xy = space.place(code)[0]
-        w.ae_view.set_probe(xy, emit=False)
-        w.show_in_probe_pane(lambda: space.decode_code(code),
+        with self.state.events.ae_probe.blocked():  # the probe lands here, but the decode is of `code` itself
+            self.state.set_probe("ae", xy)
+        self.ae_view.set_probe(xy, emit=False)
+        self.decoder.show_ae(lambda: space.decode_code(code),
                              f"code {np.array2string(code[:3], precision=2)}{'…' if len(code) > 3 else ''}")
         self.projection.show_trust(space.projection.trust(xy))
 
     def _apply_attribute(self, towards: int, away_from: int, strength: float) -> None:
-        if self.space is None or self.window_.shown.y is None or towards == away_from:
+        if self.space is None or self.state.shown.y is None or towards == away_from:
             return
         if self._base_code is None:
-            self._base_code = self.space.code_at(self.window_.ae_view.probe_position())
+            self._base_code = self.space.code_at(self.ae_view.probe_position())
         try:
-            vec = attribute_vector(self.space.codes, self.window_.shown.y, towards, away_from)
+            vec = attribute_vector(self.space.codes, self.state.shown.y, towards, away_from)
         except ValueError as exc:
-            self.window_.statusBar().showMessage(str(exc), 6000)
+            self.show_status(str(exc), 6000)
             return
         code = self._base_code + strength * vec
         self.traversal.set_code(code)
@@ -310,7 +317,7 @@ class ExploreDock(QDockWidget):
         if space is None:
             return None
         if panel.ends.currentData() == "classes":
-            y = self.window_.shown.y
+            y = self.state.shown.y
             a, b = panel.class_a.currentData(), panel.class_b.currentData()
             if y is None or a is None or b is None:
                 return None
@@ -341,7 +348,7 @@ class ExploreDock(QDockWidget):
         decoded = self.space.decode_codes(self.path_codes)
         n = len(decoded)
         cols = n if n <= 5 else 5
-        panel.strip.set_pixels(mosaic(decoded, int(np.ceil(n / cols)), self.window_.shown.sample_shape, cols, gap=1))
+        panel.strip.set_pixels(mosaic(decoded, int(np.ceil(n / cols)), self.state.shown.sample_shape, cols, gap=1))
         panel.status.setText(f"{panel.kind.currentText()} path, {n} steps: {text}")
         self._frame = 0
 
@@ -379,7 +386,7 @@ class ExploreDock(QDockWidget):
     # --- denoising -------------------------------------------------------------------------------------
     def update_denoise(self) -> None:
         """Corrupt the selected sample (or the first) and show what the autoencoder makes of it."""
-        space, w, panel = self.space, self.window_, self.denoise
+        space, w, panel = self.space, self.state, self.denoise
         if space is None or w.shown is None or not len(w.shown):
             return
         i = w.selected if w.selected is not None else 0
@@ -398,7 +405,7 @@ class ExploreDock(QDockWidget):
 
     # --- hover and selection -------------------------------------------------------------------------
     def _describe(self, index: int) -> tuple[np.ndarray, str]:
-        shown = self.window_.shown
+        shown = self.state.shown
         label = "" if shown.y is None else f" · {shown.class_name(int(shown.y[index]))}"
         return to_pixels(shown.x[index], shown.sample_shape), f"#{index}{label}"
 
@@ -407,7 +414,7 @@ class ExploreDock(QDockWidget):
             inspector.shape = self.selection.shape.currentData()
 
     def _box_selected(self, indices: np.ndarray) -> None:
-        shown = self.window_.shown
+        shown = self.state.shown
         self.selection.show_selection(indices, shown.x, shown.y, shown.class_names)
         self.tabs.setCurrentWidget(self.selection)
 

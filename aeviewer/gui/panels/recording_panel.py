@@ -268,12 +268,13 @@ class RecordingPanel(QWidget):
         path = path or self.current_path() or self._make_tour()
         if path is None or w.ae_space is None or w.model is None:
             return None
-        if w.training:
-            w.show_error("Training is running: pause or cancel it before exporting an animation.")
+        refusal = w.state.refusal("exporting an animation")
+        if refusal:
+            w.show_error(refusal)
             return None
         space = w.ae_space
         positions = path.resample(fps, self.speed.value())
-        theme = getattr(w, "theme", "light")
+        theme = w.state.theme
         ranges = tuple(tuple(float(v) for v in r) for r in w.ae_view.plotItem.vb.viewRange())
         task = BackgroundTask(export_path_animation, Path(out), positions, copy.deepcopy(w.model).eval(),
                               space.projection, space.points.copy(), None if w.shown.y is None else w.shown.y.copy(),
@@ -291,9 +292,7 @@ class RecordingPanel(QWidget):
             dialog.show()
         task.succeeded.connect(lambda p: w.statusBar().showMessage(f"Wrote {p}", 8000))
         task.failed.connect(lambda message: self._export_failed(task, message))
-        w._tasks.add(task)  # as MainWindow._start_task, but a cancel is not reported as an error
-        task.finished.connect(lambda: w._tasks.discard(task))
-        task.start()
+        w.start_task(task, report_errors=False)  # _export_failed reports, and a cancel is no error
         return task
 
     def _export_failed(self, task: BackgroundTask, message: str) -> None:

@@ -27,6 +27,7 @@ from aeviewer.core.run_folder import (
     checkpoint_signature,
     read_config,
 )
+from aeviewer.core.shapes import format_shape, model_fit_problem
 from aeviewer.gui.workers.background import BackgroundTask
 
 CUE_MS = 4000  # how long the "new checkpoint" cue stays up
@@ -140,13 +141,14 @@ class RunFollower(QObject):
         self._loading_data = True
         self.window.statusBar().showMessage(f"Following {self.folder}: loading its dataset {spec}…")
         latent = config.get("model", {}).get("latent_dim")
-        task = self.window._start_task(BackgroundTask(load_with_baseline, spec, (latent,) if latent else ()))
+        task = self.window.start_task(BackgroundTask(load_with_baseline, spec, (latent,) if latent else ()))
         task.succeeded.connect(self._dataset_loaded)
         task.failed.connect(lambda _message: setattr(self, "_loading_data", False))
 
     def _dataset_loaded(self, loaded: DatasetBaseline) -> None:
         self._loading_data = False
-        self.window.set_dataset(loaded.dataset, loaded)  # resets the loss curve: draw what was read so far again
+        # This resets the loss curve: draw what was read so far again.
+        self.window.explorer.set_dataset(loaded.dataset, loaded)
         self.poller.set_shown(self.window.shown.x)
         self.window.loss_plot.clear_curves()
         self.window.loss_plot.add_many((r["step"], r["losses"]) for r in self.records)
@@ -183,27 +185,28 @@ class RunFollower(QObject):
         if self._training_here():
             return
         window = self.window
-        if window.dataset is None or tuple(window.dataset.sample_shape) != tuple(loaded.config.input_shape):
+        state = window.state
+        if state.dataset is None or model_fit_problem(loaded.config.input_shape, state.dataset):
             self.pending = (loaded, encoded)  # shown once the run's dataset is open
             if not self._loading_data:
-                want = "×".join(map(str, loaded.config.input_shape))
+                want = format_shape(loaded.config.input_shape)
                 window.statusBar().showMessage(f"Following {self.folder}: its model takes {want} samples; "
                                                "open the dataset it trains on to see its latent space.")
             return
         x, codes = encoded
         if codes is None or x is not window.shown.x:
             codes = None  # encoded for another dataset: let the window encode
-        window.model = loaded.model
-        window.history = list(loaded.meta.get("history") or [])
+        state.model = loaded.model
+        state.history = list(loaded.meta.get("history") or [])
         window.settings_panel.show_config(loaded.config)
-        window._show_model_snapshot(loaded.model, codes)
-        if self.checkpoints_shown == 0:
-            window.choose_decode_thread()  # a run's checkpoints share one architecture: time its decode once
+        window.explorer.show_snapshot(loaded.model, codes)
+        if self.checkpoints_shown == 0 and state.ae_space is not None:
+            window.decoder.time_model()  # a run's checkpoints share one architecture: time its decode once
             window.ae_view.follow_data()
-            window.ae_view.set_probe(window.ae_space.points.mean(axis=0))
-        window._update_comparison()
+            window.ae_view.set_probe(state.ae_space.points.mean(axis=0))
+        window.explorer.update_comparison()
         self.checkpoints_shown += 1
-        self.epoch = len(window.history)
+        self.epoch = len(state.history)
         self._show_cue()
 
     def _show_cue(self) -> None:
