@@ -26,7 +26,6 @@ import torch
 
 from .checkpoint import LoadedCheckpoint, load_checkpoint, save_checkpoint
 from .errors import CheckpointError
-from .models import ModelConfig
 from .train import TrainConfig, Trainer, TrainProgress
 
 CONFIG_NAME = "config.json"
@@ -198,10 +197,6 @@ def apply_resume_state(trainer: Trainer, resume: ResumeState) -> None:
     trainer.position = resume.position
     if resume.generators.get("shuffle") is not None:
         trainer.generator_states = dict(resume.generators)
-
-
-def model_config_of(config: dict[str, Any]) -> ModelConfig:
-    return ModelConfig.from_dict(config["model"])
 
 
 class MetricsTail:
