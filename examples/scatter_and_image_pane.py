@@ -14,9 +14,8 @@ from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 import aeviewer
 from aeviewer.core.explore import AutoencoderSpace, shown_samples
 from aeviewer.core.state import ExplorerState
-from aeviewer.gui.app.main_window import bind_probe
 from aeviewer.gui.views.image_pane import ImagePane
-from aeviewer.gui.views.scatter_view import ScatterView
+from aeviewer.gui.views.scatter_view import ScatterView, bind_probe
 from aeviewer.gui.workers.probe_decoder import ProbeDecoder
 
 
@@ -36,7 +35,7 @@ def main(quit_after_ms: int) -> int:
     layout.addWidget(pane, 1)
     view.set_points(state.ae_space.points, shown.y, shown.class_names)
     decoder = ProbeDecoder(state, {"ae": pane.set_sample, "pca": lambda *_: None}, on_error=print)
-    bind_probe(view, state, "ae", decoder)
+    bind_probe(view, state, "ae")
     view.set_probe(state.ae_space.points.mean(axis=0))
     window.resize(900, 520)
     window.show()

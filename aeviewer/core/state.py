@@ -10,9 +10,9 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from psygnal import evented
+from psygnal import SignalGroup, evented
 
 from aeviewer.core.dataset import Dataset
 from aeviewer.core.recording import ProbePath
@@ -61,10 +61,7 @@ class ExplorerState:
     theme: str = "light"
     status: Status = Status.IDLE
 
-    if TYPE_CHECKING:  # added by @evented
-        from psygnal import SignalGroup
-
-        events: SignalGroup
+    events: ClassVar[SignalGroup]  # added by @evented: one signal per field
 
     @property
     def training(self) -> bool:

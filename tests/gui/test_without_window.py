@@ -34,21 +34,17 @@ def test_a_burst_of_probe_moves_is_decoded_once_at_the_newest_position(qtbot, di
 
 
 def test_the_state_moves_the_cross_without_echo_and_a_drag_writes_the_state(qtbot, digits_state):
-    from aeviewer.gui.app.main_window import bind_probe
-    from aeviewer.gui.views.scatter_view import ScatterView
-    from aeviewer.gui.workers.probe_decoder import ProbeDecoder
+    from aeviewer.gui.views.scatter_view import ScatterView, bind_probe
 
     view = ScatterView("latent")
     qtbot.addWidget(view)
-    decoder = ProbeDecoder(digits_state, {"ae": lambda *_: None, "pca": lambda *_: None}, on_error=pytest.fail)
-    bind_probe(view, digits_state, "ae", decoder)
+    bind_probe(view, digits_state, "ae")
     echoes: list[object] = []
     view.probe_moved.connect(echoes.append)
     digits_state.set_probe("ae", (0.25, -0.75))
     assert tuple(view.probe_position()) == pytest.approx((0.25, -0.75)) and echoes == []
     view.set_probe(np.array([1.5, 2.0]))  # as a drag or a key press moves it
     assert digits_state.ae_probe == pytest.approx((1.5, 2.0))
-    decoder.close()
 
 
 def test_the_explore_tabs_follow_the_state_probe(qtbot, digits_state):

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QPoint, QSize
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -96,7 +96,7 @@ def _qt_svg(widget: QWidget, filename: str) -> None:
     generator.setTitle(getattr(widget.plotItem.titleLabel, "text", "") if hasattr(widget, "plotItem") else "")
     painter = QPainter(generator)
     try:
-        widget.render(painter)
+        widget.render(painter, QPoint(0, 0))
     finally:
         painter.end()
 
@@ -144,7 +144,8 @@ class ExportActions:
         w = self.window
         if w.ae_space is None:
             raise ExportError("no model to decode with")
-        ranges = tuple(tuple(float(v) for v in r) for r in w.ae_view.plotItem.vb.viewRange())
+        (x0, x1), (y0, y1) = w.ae_view.plotItem.vb.viewRange()
+        ranges = ((float(x0), float(x1)), (float(y0), float(y1)))
         samples, _ = manifold_grid(w.ae_space.decode_at, ranges, n)
         shape = w.shown.sample_shape
         scale = max(1, 48 // max(display_shape(shape)[:2]))

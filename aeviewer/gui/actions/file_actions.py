@@ -177,17 +177,20 @@ class FileActions(QObject):
 
     # --- recent files ------------------------------------------------------------------------------
     def remember(self, path: str) -> None:
-        recent = [p for p in (self.settings.value("recent", []) or []) if p != path]
+        recent = [p for p in self.recent_files() if p != path]
         self.settings.setValue("recent", [path, *recent][:10])
         self.refresh_recent_menu()
+
+    def recent_files(self) -> list[str]:
+        """QSettings gives one string for a one-item list (INI files), a list otherwise."""
+        value = self.settings.value("recent", []) or []
+        return [value] if isinstance(value, str) else [str(p) for p in value]  # type: ignore[attr-defined]
 
     def refresh_recent_menu(self) -> None:
         if self.recent_menu is None:
             return
         self.recent_menu.clear()
-        recent = self.settings.value("recent", []) or []
-        if isinstance(recent, str):
-            recent = [recent]
+        recent = self.recent_files()
         for path in recent:
             action = self.recent_menu.addAction(path)
             action.triggered.connect(lambda _=False, p=path: self.open_path(p))

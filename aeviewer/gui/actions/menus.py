@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -24,7 +25,7 @@ def build_actions(w: MainWindow) -> ActionRegistry:
         ActionSpec("open_dataset", "&Open dataset file…", files.open_dataset_dialog, Key.Open, "open-dataset",
                    "Open a dataset file (Ctrl+O)"),
         ActionSpec("open_folder", "Open dataset &folder…", files.open_folder_dialog),
-        *(ActionSpec(f"get_{key}", f"{title} (download)…", lambda k=key: files.download_dataset(k))
+        *(ActionSpec(f"get_{key}", f"{title} (download)…", partial(files.download_dataset, key))
           for key, title in DOWNLOADABLE.items()),
         ActionSpec("load_model", "&Load model…", files.load_model_dialog, "Ctrl+L", "load-model",
                    "Load model… (Ctrl+L)"),

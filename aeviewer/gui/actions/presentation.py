@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QWidget
 
 from aeviewer.core.recording import class_centres
 from aeviewer.gui.views.themes import THEMES, apply_theme
 
 ARROW_STEP = 0.04  # of the visible range per key press
-_ARROWS = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, 1), Qt.Key.Key_Down: (0, -1)}
+_ARROWS: dict[int, tuple[int, int]] = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, 1),
+                                       Qt.Key.Key_Down: (0, -1)}
 
 
 class PresentationController(QObject):
@@ -45,7 +46,9 @@ class PresentationController(QObject):
             action = QAction(f"{name.capitalize()} theme", window, checkable=True)
             action.triggered.connect(lambda _=False, n=name: self.set_theme(n))
             self.theme_actions[name] = action
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
         window.destroyed.connect(self._remove_filter)
         self.set_theme(self.theme)
         window.state.events.theme.connect(self.set_theme)  # a session's theme arrives through the state
@@ -121,7 +124,8 @@ class PresentationController(QObject):
 
     # --- keys ---------------------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() != QEvent.Type.KeyPress or not isinstance(obj, QWidget) or obj.window() is not self.window:
+        if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress or not isinstance(obj, QWidget) \
+                or obj.window() is not self.window:
             return False
         if event.key() == Qt.Key.Key_F11:  # when the shortcut did not catch it (e.g. the window is not active)
             self.set_presenting(not self.presenting)

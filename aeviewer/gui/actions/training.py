@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 
-from aeviewer.core.models import build_model
+from aeviewer.core.models import Autoencoder, build_model
 from aeviewer.core.recovery import RecoveryAutosaver, clear_recovery
 from aeviewer.core.state import Status
 from aeviewer.core.train import Trainer, resolve_device
@@ -47,6 +47,8 @@ class TrainingController(QObject):
                 w.show_error(f"Cannot build that model: {exc}")
                 return
         train, config, model = state.dataset.split(test=False), self.panel.train_config(), state.model
+        if not isinstance(model, Autoencoder):  # set_model above replaced any model of other inputs or kind
+            return
         autosaver = RecoveryAutosaver(state.dataset.name, state.reopen_spec(), tuple(state.dataset.x.shape), config,
                                       interval_s=w.autosave_interval_s, folder=w.recovery_folder)
         self.notices = []

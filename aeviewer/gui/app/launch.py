@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from aeviewer.gui.app.main_window import MainWindow  # imported late at run time: torch loads with it
+
+_KEEP_ALIVE: list[object] = []  # the exception reporter and the window live as long as the app
 
 
 def run_gui(dataset: str = "digits", model: str | None = None, model_code: str | None = None,
@@ -18,7 +20,7 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
 
     from aeviewer.gui.app.startup import Preloader, StartupFrame, report_startup, warm_up_in_background
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
     app.setApplicationName("aeviewer")
     app.setOrganizationName("aeviewer")
     app.setDesktopFileName("io.github.aeviewer.aeviewer")  # Wayland matches the window to the .desktop file
@@ -26,7 +28,8 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
 
     from aeviewer.gui.app.error_hook import install_exception_hook
 
-    app.exception_reporter, _ = install_exception_hook()  # kept alive with the app
+    reporter, _ = install_exception_hook()
+    _KEEP_ALIVE.append(reporter)  # as long as the app runs
 
     frame = StartupFrame()
     frame.painted.connect(lambda: report_startup("painted"))
@@ -46,7 +49,7 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
         window.setGeometry(frame.geometry())
         window.show()
         frame.close()
-        app.main_window = window  # kept alive with the app
+        _KEEP_ALIVE.append(window)
         report_startup("ready")
         warm_up_in_background()
         if os.environ.get("AEVIEWER_STARTUP_REPORT") == "exit":

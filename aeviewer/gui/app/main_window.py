@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMessageBox, QScrollArea, QSplitter, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QScrollArea, QSplitter, QWidget
 
 from aeviewer.core import threads
 from aeviewer.core.recovery import DEFAULT_INTERVAL_S
@@ -28,7 +28,7 @@ from aeviewer.gui.panels.settings_panel import SettingsPanel
 from aeviewer.gui.views.first_run_hint import FirstRunHint
 from aeviewer.gui.views.icons import app_icon
 from aeviewer.gui.views.loss_plot import LossPlot
-from aeviewer.gui.views.scatter_view import ScatterView
+from aeviewer.gui.views.scatter_view import ScatterView, bind_probe
 from aeviewer.gui.workers.background import BackgroundTask
 from aeviewer.gui.workers.probe_decoder import ProbeDecoder
 
@@ -43,15 +43,9 @@ class _StateField:
         return getattr(window.state, self.name)
 
 
-def bind_probe(view: ScatterView, state: ExplorerState, name: str, decoder: ProbeDecoder) -> None:
-    """The view writes its probe to the state; the state moves the view's cross without echoing back."""
-    view.probe_moved.connect(lambda xy: state.set_probe(name, xy))
-    view.probe_released.connect(lambda xy: (state.set_probe(name, xy), decoder.queue(name, xy)))
-    getattr(state.events, f"{name}_probe").connect(
-        lambda xy: None if tuple(view.probe_position()) == tuple(xy) else view.set_probe(xy, emit=False))
-
-
 class MainWindow(QMainWindow):
+    help_menu: QMenu  # built by actions/menus.py
+    recovery_box: QMessageBox | None = None  # the recovery offer at start (dialogs/recovery_prompt.py)
     dataset, shown, model, history = _StateField(), _StateField(), _StateField(), _StateField()
     ae_space, pca_space, selected = _StateField(), _StateField(), _StateField()
 
@@ -74,8 +68,8 @@ class MainWindow(QMainWindow):
         self.loss_plot = LossPlot()
         self.decoder = ProbeDecoder(self.state, {"ae": self.samples.ae_probe.set_sample,
                                                  "pca": self.samples.pca_probe.set_sample}, self.show_error, self)
-        bind_probe(self.ae_view, self.state, "ae", self.decoder)
-        bind_probe(self.pca_view, self.state, "pca", self.decoder)
+        bind_probe(self.ae_view, self.state, "ae")
+        bind_probe(self.pca_view, self.state, "pca")
         self.explorer = Explorer(self)
         self.set_dataset, self.set_model = self.explorer.set_dataset, self.explorer.set_model
         self.select_sample = self.explorer.select_sample

@@ -6,6 +6,7 @@ import html
 import platform
 from importlib.metadata import PackageNotFoundError, metadata
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
@@ -75,7 +76,8 @@ class AboutDialog(QDialog):
 def readme_markdown() -> str:
     """The README: from the installed package's metadata (pip and the bundle), else from the source checkout."""
     try:
-        text = metadata("aeviewer").get_payload() or metadata("aeviewer").get("Description") or ""
+        meta: Any = metadata("aeviewer")  # an email.message.Message at run time: the body is the README
+        text = meta.get_payload() or meta.get("Description") or ""
     except PackageNotFoundError:
         text = ""
     if not text.strip():

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 
 from aeviewer.core.corruption import corrupt
+from aeviewer.core.dataset import Dataset
 from aeviewer.core.embedding import METHOD_TITLES, EmbeddingCancelled, fit_embedding
 from aeviewer.core.explore import sample_error
 from aeviewer.core.generation import CodeSampler
@@ -129,8 +130,15 @@ class ExploreDock(QDockWidget):
 
     # --- window hooks -------------------------------------------------------------------------------
     @property
-    def space(self):
+    def space(self):  # AutoencoderSpace | None; untyped until each tool narrows it
         return self.state.ae_space
+
+    @property
+    def shown(self) -> Dataset:
+        """The samples on show: the tools run once a dataset is open, so there is one."""
+        shown = self.state.shown
+        assert shown is not None, "no dataset is open"
+        return shown
 
     def space_changed(self) -> None:
         """The window rebuilt `ae_space` (new model, snapshot or dataset): keep every tool in step."""
@@ -223,7 +231,7 @@ class ExploreDock(QDockWidget):
         if space is None:
             return
         if task.cancel_event.is_set():  # put back the picture the intermediate frames replaced
-            self.ae_view.set_points(space.points, w.shown.y, w.shown.class_names)
+            self.ae_view.set_points(space.points, self.shown.y, self.shown.class_names)
             self.state.projection = space.projection.method  # and the selector says what is shown again
             combo = self.projection.method
             combo.blockSignals(True)
@@ -249,7 +257,7 @@ class ExploreDock(QDockWidget):
         code = self.space.code_at(self.ae_view.probe_position())
         w.ae_space = self.space.with_embedding(embedding)
         self.ae_view.setTitle(f"Autoencoder · {embedding.label}")
-        self.ae_view.set_points(w.ae_space.points, w.shown.y, w.shown.class_names)
+        self.ae_view.set_points(w.ae_space.points, self.shown.y, self.shown.class_names)
         self.ae_view.follow_data()
         self._feed_overlay()
         if w.selected is not None:
@@ -292,12 +300,12 @@ class ExploreDock(QDockWidget):
         self.projection.show_trust(space.projection.trust(xy))
 
     def _apply_attribute(self, towards: int, away_from: int, strength: float) -> None:
-        if self.space is None or self.state.shown.y is None or towards == away_from:
+        if self.space is None or self.shown.y is None or towards == away_from:
             return
         if self._base_code is None:
             self._base_code = self.space.code_at(self.ae_view.probe_position())
         try:
-            vec = attribute_vector(self.space.codes, self.state.shown.y, towards, away_from)
+            vec = attribute_vector(self.space.codes, self.shown.y, towards, away_from)
         except ValueError as exc:
             self.show_status(str(exc), 6000)
             return
@@ -317,7 +325,7 @@ class ExploreDock(QDockWidget):
         if space is None:
             return None
         if panel.ends.currentData() == "classes":
-            y = self.state.shown.y
+            y = self.shown.y
             a, b = panel.class_a.currentData(), panel.class_b.currentData()
             if y is None or a is None or b is None:
                 return None
@@ -348,7 +356,7 @@ class ExploreDock(QDockWidget):
         decoded = self.space.decode_codes(self.path_codes)
         n = len(decoded)
         cols = n if n <= 5 else 5
-        panel.strip.set_pixels(mosaic(decoded, int(np.ceil(n / cols)), self.state.shown.sample_shape, cols, gap=1))
+        panel.strip.set_pixels(mosaic(decoded, int(np.ceil(n / cols)), self.shown.sample_shape, cols, gap=1))
         panel.status.setText(f"{panel.kind.currentText()} path, {n} steps: {text}")
         self._frame = 0
 
@@ -405,7 +413,7 @@ class ExploreDock(QDockWidget):
 
     # --- hover and selection -------------------------------------------------------------------------
     def _describe(self, index: int) -> tuple[np.ndarray, str]:
-        shown = self.state.shown
+        shown = self.shown
         label = "" if shown.y is None else f" · {shown.class_name(int(shown.y[index]))}"
         return to_pixels(shown.x[index], shown.sample_shape), f"#{index}{label}"
 
@@ -414,7 +422,7 @@ class ExploreDock(QDockWidget):
             inspector.shape = self.selection.shape.currentData()
 
     def _box_selected(self, indices: np.ndarray) -> None:
-        shown = self.state.shown
+        shown = self.shown
         self.selection.show_selection(indices, shown.x, shown.y, shown.class_names)
         self.tabs.setCurrentWidget(self.selection)
 

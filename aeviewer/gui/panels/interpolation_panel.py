@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -60,7 +61,11 @@ class InterpolationPanel(QWidget):
 
     def set_classes(self, names: list[str]) -> None:
         fill_class_combos(((self.class_a, 0), (self.class_b, 1)), names)
-        self.ends.model().item(1).setEnabled(len(names) >= 2)
+        model = self.ends.model()
+        if isinstance(model, QStandardItemModel):  # a QComboBox's own model
+            item = model.item(1)
+            if item is not None:
+                item.setEnabled(len(names) >= 2)
 
     def _changed(self, *_: object) -> None:
         by_class = self.ends.currentData() == "classes"

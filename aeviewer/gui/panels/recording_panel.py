@@ -10,6 +10,7 @@ import copy
 import json
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -31,6 +32,9 @@ from aeviewer.core.export import ScatterRenderer, path_frames, write_animation
 from aeviewer.core.recording import ProbePath, class_centre_tour
 from aeviewer.gui.workers.background import BackgroundTask
 
+if TYPE_CHECKING:
+    from aeviewer.gui.app.main_window import MainWindow
+
 REPLAY_FPS = 30.0
 TOUR_NAME = "class-centre tour"
 
@@ -51,9 +55,9 @@ class RecordingPanel(QWidget):
     playing_changed = Signal(bool)
     frame_shown = Signal(int)
 
-    def __init__(self, window) -> None:
+    def __init__(self, window: MainWindow) -> None:
         super().__init__()
-        self.window = window
+        self.owner = window  # not `self.window`: that is QWidget.window()
         self.paths: list[ProbePath] = []
         self.recording: ProbePath | None = None
         self._t0 = 0.0
@@ -196,7 +200,7 @@ class RecordingPanel(QWidget):
             self.status.setText("Finished.")
             return
         xy = self._frames[self._frame]
-        self.window.ae_view.set_probe(xy)
+        self.owner.ae_view.set_probe(xy)
         self.frame_shown.emit(self._frame)
         self._frame += 1
 
@@ -209,7 +213,7 @@ class RecordingPanel(QWidget):
 
     # --- tour ---------------------------------------------------------------------------------------
     def _make_tour(self) -> ProbePath | None:
-        w = self.window
+        w = self.owner
         if w.ae_space is None or w.shown is None or w.shown.y is None:
             self.status.setText("A tour needs labelled data.")
             return None
@@ -243,14 +247,14 @@ class RecordingPanel(QWidget):
     def save_path_dialog(self) -> None:
         path = self.current_path()
         if path is None:
-            self.window.show_error("Record a path first (● Record drag, then drag the probe).")
+            self.owner.show_error("Record a path first (● Record drag, then drag the probe).")
             return
         name, _ = QFileDialog.getSaveFileName(self, "Save probe path", f"{path.name}.json", "Probe path (*.json)")
         if name:
             try:
                 self.save_path(name, path)
             except AeviewerError as exc:
-                self.window.show_error(str(exc))
+                self.owner.show_error(str(exc))
 
     def load_path_dialog(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Load probe path", "", "Probe path (*.json)")
@@ -258,13 +262,13 @@ class RecordingPanel(QWidget):
             try:
                 self.load_path(name)
             except AeviewerError as exc:
-                self.window.show_error(str(exc))
+                self.owner.show_error(str(exc))
 
     # --- animation export ---------------------------------------------------------------------------
     def export_animation(self, out: str | Path, path: ProbePath | None = None, fps: float = 25.0,
                          show_dialog: bool = True) -> BackgroundTask | None:
         """Encode `path` (default: selected / tour) as GIF or MP4 off the GUI thread, with progress and cancel."""
-        w = self.window
+        w = self.owner
         path = path or self.current_path() or self._make_tour()
         if path is None or w.ae_space is None or w.model is None:
             return None
@@ -297,9 +301,9 @@ class RecordingPanel(QWidget):
 
     def _export_failed(self, task: BackgroundTask, message: str) -> None:
         if task.cancel_event.is_set():
-            self.window.statusBar().showMessage("Export cancelled; nothing was written.", 8000)
+            self.owner.statusBar().showMessage("Export cancelled; nothing was written.", 8000)
         else:
-            self.window.show_error(message)
+            self.owner.show_error(message)
 
     def export_dialog(self) -> None:
         name, _ = QFileDialog.getSaveFileName(self, "Export animation", "probe-path.gif",

@@ -34,13 +34,13 @@ class TraversalPanel(QWidget):
         self.hint = QLabel("Each slider moves one latent dimension of the probe's code; the image decodes live.")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
         self._holder = QWidget()
         self._grid = QGridLayout(self._holder)
         self._grid.setVerticalSpacing(2)
-        self.scroll.setWidget(self._holder)
-        layout.addWidget(self.scroll, 1)
+        self.scroll_area.setWidget(self._holder)
+        layout.addWidget(self.scroll_area, 1)
 
         box = QGroupBox("Attribute vector (mean of A − mean of B)")
         form = QFormLayout(box)
@@ -79,7 +79,7 @@ class TraversalPanel(QWidget):
         self._holder = QWidget()
         self._grid = QGridLayout(self._holder)
         self._grid.setVerticalSpacing(2)
-        self.scroll.setWidget(self._holder)
+        self.scroll_area.setWidget(self._holder)
         self.sliders, self._labels = [], []
         for i in range(d):
             slider = QSlider(Qt.Orientation.Horizontal)
@@ -93,7 +93,7 @@ class TraversalPanel(QWidget):
             self.sliders.append(slider)
             self._labels.append(value)
         row_h = self.sliders[0].sizeHint().height() + 4 if self.sliders else 24
-        self.scroll.setMinimumHeight(min(d, VISIBLE_SLIDERS) * row_h // 2)
+        self.scroll_area.setMinimumHeight(min(d, VISIBLE_SLIDERS) * row_h // 2)
 
     def _to_value(self, i: int, step: int) -> float:
         lo, hi = self.ranges[i]

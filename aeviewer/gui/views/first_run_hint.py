@@ -56,6 +56,8 @@ class FirstRunHint(QFrame):
 
     def _place(self) -> None:
         host = self.parentWidget()
+        if host is None:
+            return
         width = max(200, min(520, host.width() - 40))
         self.setFixedWidth(width)
         self.adjustSize()

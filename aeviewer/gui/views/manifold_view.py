@@ -114,7 +114,7 @@ class ManifoldOverlay(QObject):
     def refresh(self) -> None:
         """Decode the grid over the visible region now."""
         self._timer.stop()
-        if not self.active or self.decode is None:
+        if not self.active or self.decode is None or self.from_plane is None or self.sample_shape is None:
             return
         x_range, y_range = self.visible_region()
         rect = QRectF(x_range[0], y_range[0], x_range[1] - x_range[0], y_range[1] - y_range[0])
@@ -131,7 +131,7 @@ class ManifoldOverlay(QObject):
         self.updates += 1
 
     def _refresh_map(self, x_range, y_range, rect: QRectF) -> None:
-        if self.data_codes is None:
+        if self.data_codes is None or self.from_plane is None:
             return
         n = HEATMAP_CELLS
         codes = self.from_plane(grid_points(x_range, y_range, n))

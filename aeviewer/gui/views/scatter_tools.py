@@ -46,6 +46,8 @@ class HoverCard(QFrame):
         self.text.setText(text)
         self.adjustSize()
         parent = self.parentWidget()
+        if parent is None:
+            return
         x = at.x() + 14 if at.x() + 14 + self.width() < parent.width() else at.x() - 14 - self.width()
         y = at.y() + 14 if at.y() + 14 + self.height() < parent.height() else at.y() - 14 - self.height()
         self.move(max(0, x), max(0, y))

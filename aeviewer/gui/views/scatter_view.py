@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from aeviewer.core.axis_range import sticky_range
+from aeviewer.core.state import ExplorerState
 
 # Tableau's ten: distinct for the usual ten classes and readable on a projector.
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -37,7 +38,7 @@ def _move_points(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> bool
     """
     data = getattr(item, "data", None)
     names = getattr(getattr(data, "dtype", None), "names", None) or ()
-    if "x" not in names or "y" not in names or len(data) != len(x):
+    if data is None or "x" not in names or "y" not in names or len(data) != len(x):
         return False
     data["x"] = x
     data["y"] = y
@@ -99,9 +100,9 @@ class ScatterView(pg.PlotWidget):
         self.plotItem.autoBtn.clicked.connect(self.follow_data)  # "A": fit, then follow the data again
         # pyqtgraph's LabelItem makes its text width the minimum width, so a long title widened the plot past
         # its pane and hid the legend; let the title be clipped instead.
-        title = self.plotItem.titleLabel
-        title.updateMin = lambda: _title_min_without_width(title)
-        title.updateMin()
+        title_label = self.plotItem.titleLabel
+        title_label.updateMin = lambda: _title_min_without_width(title_label)
+        title_label.updateMin()
 
     # --- data -----------------------------------------------------------------------------------
     def set_points(self, points: np.ndarray, labels: np.ndarray | None, class_names: tuple[str, ...] = ()) -> None:
@@ -129,6 +130,7 @@ class ScatterView(pg.PlotWidget):
         drawn = np.arange(n)
         if n > self.MAX_DRAWN:
             drawn = np.sort(np.random.default_rng(0).choice(n, self.MAX_DRAWN, replace=False))
+        classes: list[tuple[int | None, np.ndarray]]
         if labels is None:
             classes = [(None, drawn)]
         else:
@@ -282,3 +284,11 @@ class ScatterView(pg.PlotWidget):
         d[~self.visible_mask()] = np.inf
         i = int(np.argmin(d))
         return i if d[i] <= radius_px**2 else None
+
+
+def bind_probe(view: ScatterView, state: ExplorerState, name: str) -> None:
+    """The view writes its probe ("ae" or "pca") to the state; the state moves the cross without echoing back."""
+    view.probe_moved.connect(lambda xy: state.set_probe(name, xy))
+    view.probe_released.connect(lambda xy: state.set_probe(name, xy))
+    getattr(state.events, f"{name}_probe").connect(
+        lambda xy: None if tuple(view.probe_position()) == tuple(xy) else view.set_probe(np.asarray(xy), emit=False))

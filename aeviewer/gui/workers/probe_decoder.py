@@ -94,10 +94,13 @@ class ProbeDecoder(QObject):
     def _show_ae(self, space: object, request: int, label: str, image: np.ndarray) -> None:
         # A background result can arrive after a newer one was shown, or after the dataset changed.
         shown = self.state.shown
-        if request <= self._shown or shown is None or getattr(space, "data", None) is not shown:
+        if shown is None or request <= self._shown:
+            return
+        shape = shown.sample_shape
+        if getattr(space, "data", None) is not shown:
             return
         self._shown = request
-        self.show["ae"](image, shown.sample_shape, label)
+        self.show["ae"](image, shape, label)
 
     def _runner(self) -> LatestOnlyRunner:
         if self.runner is None:

@@ -81,7 +81,8 @@ class RunPoller(QThread):
                         with self._lock:
                             x = self._shown_x
                         fits = x is not None and len(x) and tuple(x.shape[1:]) == tuple(loaded.config.input_shape)
-                        codes = encode_array(loaded.model, x) if fits else None  # else the window's data differs
+                        # else the window's data differs: it encodes the checkpoint itself
+                        codes = encode_array(loaded.model, x) if fits and x is not None else None
                         self.checkpoint.emit(loaded, (x, codes))
             except Exception:  # never swallowed, never fatal: tell the user once and keep following
                 self.failed.emit("Following the run failed:\n" + traceback.format_exc())
@@ -153,9 +154,9 @@ class RunFollower(QObject):
         self.window.loss_plot.clear_curves()
         self.window.loss_plot.add_many((r["step"], r["losses"]) for r in self.records)
         if self.pending is not None:
-            loaded, _ = self.pending
+            checkpoint, _ = self.pending
             self.pending = None
-            self._on_checkpoint(loaded, (None, None))
+            self._on_checkpoint(checkpoint, (None, None))
 
     def _training_here(self) -> bool:
         """Training started in this window: its own curve and model win, so following ends."""

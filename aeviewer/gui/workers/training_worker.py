@@ -106,5 +106,7 @@ class TrainingWorker(QThread):
         self.finished_training.emit(completed)
 
     def _emit_snapshot(self) -> None:
+        if self.trainer is None:
+            return
         model = copy.deepcopy(self.trainer.model).eval()
         self.snapshot.emit(model, encode_array(model, self.shown_x))
