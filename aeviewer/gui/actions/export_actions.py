@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
-from PySide6.QtCore import QPoint, QSize
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QWidget
 
@@ -96,7 +96,8 @@ def _qt_svg(widget: QWidget, filename: str) -> None:
     generator.setTitle(getattr(widget.plotItem.titleLabel, "text", "") if hasattr(widget, "plotItem") else "")
     painter = QPainter(generator)
     try:
-        widget.render(painter, QPoint(0, 0))
+        # A plot is a QGraphicsView: its render(painter) is not QWidget's (painter, offset) overload.
+        widget.render(painter)  # type: ignore[call-overload]
     finally:
         painter.end()
 
