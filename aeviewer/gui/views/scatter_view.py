@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from aeviewer.core.axis_range import sticky_range
 from aeviewer.core.state import ExplorerState
+from aeviewer.gui.views.pyqtgraph_items import PointsItem, ProbeItem, let_title_clip
 
 # Tableau's ten: distinct for the usual ten classes and readable on a projector.
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -19,34 +20,6 @@ def label_colour(label: int, n_classes: int) -> pg.Qt.QtGui.QColor:
     if n_classes <= len(PALETTE):
         return pg.mkColor(PALETTE[label % len(PALETTE)])
     return pg.intColor(label, hues=n_classes)
-
-
-def _title_min_without_width(label: pg.LabelItem) -> None:
-    height = label.itemRect().height()
-    label.setMinimumWidth(0)
-    label.setMinimumHeight(height)
-    label._sizeHint = {Qt.SizeHint.MinimumSize: (0, height), Qt.SizeHint.PreferredSize: (0, height),
-                       Qt.SizeHint.MaximumSize: (-1, -1), Qt.SizeHint.MinimumDescent: (0, 0)}
-    label.updateGeometry()
-
-
-def _move_points(item: pg.ScatterPlotItem, x: np.ndarray, y: np.ndarray) -> bool:
-    """Give the same points new positions in place; False (do nothing) when that cannot be done.
-
-    `setData` rebuilds pyqtgraph's per-point record array and looks up each point's symbol in its atlas,
-    ~1 ms per 1 000 points, twice a second while training; the positions alone are all that changed.
-    """
-    data = getattr(item, "data", None)
-    names = getattr(getattr(data, "dtype", None), "names", None) or ()
-    if data is None or "x" not in names or "y" not in names or len(data) != len(x):
-        return False
-    data["x"] = x
-    data["y"] = y
-    item.prepareGeometryChange()
-    item.informViewBoundsChanged()
-    item.bounds = [None, None]
-    item.invalidate()
-    return True
 
 
 class ScatterView(pg.PlotWidget):
@@ -79,7 +52,7 @@ class ScatterView(pg.PlotWidget):
         self.addItem(self.grid)
         self.plotItem.setMenuEnabled(False)
         self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200))
-        self._groups: list[pg.ScatterPlotItem] = []
+        self._groups: list[PointsItem] = []
         self._group_indices: list[np.ndarray] = []
         self._highlighted: int | None = None
         self._points = np.zeros((0, 2), dtype=np.float32)
@@ -88,7 +61,7 @@ class ScatterView(pg.PlotWidget):
         self.highlight = pg.ScatterPlotItem(size=18, symbol="o", pen=pg.mkPen("k", width=2.5), brush=None)
         self.highlight.setZValue(20)
         self.addItem(self.highlight)
-        self.probe = pg.TargetItem(pos=(0.0, 0.0), size=18, movable=False,
+        self.probe = ProbeItem(pos=(0.0, 0.0), size=18, movable=False,
                                    pen=pg.mkPen("#111", width=2.5), brush=pg.mkBrush(255, 255, 255, 120),
                                    hoverPen=pg.mkPen("#d00", width=3))
         self.probe.setZValue(30)
@@ -100,9 +73,7 @@ class ScatterView(pg.PlotWidget):
         self.plotItem.autoBtn.clicked.connect(self.follow_data)  # "A": fit, then follow the data again
         # pyqtgraph's LabelItem makes its text width the minimum width, so a long title widened the plot past
         # its pane and hid the legend; let the title be clipped instead.
-        title_label = self.plotItem.titleLabel
-        title_label.updateMin = lambda: _title_min_without_width(title_label)
-        title_label.updateMin()
+        let_title_clip(self.plotItem.titleLabel)
 
     # --- data -----------------------------------------------------------------------------------
     def set_points(self, points: np.ndarray, labels: np.ndarray | None, class_names: tuple[str, ...] = ()) -> None:
@@ -113,7 +84,7 @@ class ScatterView(pg.PlotWidget):
             self._rebuild_groups(labels, class_names)
         for group, idx in zip(self._groups, self._group_indices, strict=True):
             x, y = self._points[idx, 0], self._points[idx, 1]
-            if not (same_layout and _move_points(group, x, y)):
+            if not (same_layout and group.move_points(x, y)):
                 group.setData(x=x, y=y, data=idx)
         self._update_highlight()
         if self._follow_data:
@@ -140,7 +111,7 @@ class ScatterView(pg.PlotWidget):
         for label, idx in classes:
             colour = pg.mkColor("#555") if label is None else label_colour(label, n_classes)
             colour.setAlpha(190)
-            group = pg.ScatterPlotItem(size=size, pen=None, brush=pg.mkBrush(colour), hoverable=False)
+            group = PointsItem(size=size, pen=None, brush=pg.mkBrush(colour), hoverable=False)
             # Cached as a device pixmap: a probe move repaints a small region by blitting, not every dot.
             group.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.addItem(group)

@@ -60,10 +60,7 @@ def style_plot(plot: pg.PlotWidget, name: str, large: bool) -> None:
     probe = getattr(plot, "probe", None)
     if probe is not None:
         probe.setPen(pg.mkPen(colours["probe"], width=4 if large else 2.5))
-        probe.prepareGeometryChange()
-        probe.scale = LARGE_PROBE if large else NORMAL_PROBE  # TargetItem's size attribute (pixels)
-        probe._shape = None  # its cached outline, rebuilt at the new size on the next paint
-        probe.update()
+        probe.set_marker_size(LARGE_PROBE if large else NORMAL_PROBE)
     highlight = getattr(plot, "highlight", None)
     points = getattr(plot, "points", None)
     if points is None:
