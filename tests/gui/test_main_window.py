@@ -336,3 +336,16 @@ def test_help_is_the_last_menu(make_main_window):
     w = make_main_window()
     titles = [a.text().replace("&", "") for a in w.menuBar().actions()]
     assert titles[0] == "File" and titles[-1] == "Help" and "Export" in titles
+
+
+def test_the_status_says_loading_while_a_dataset_loads_then_idle(make_main_window, qtbot, tmp_path):
+    from aeviewer.core.state import Status
+
+    w = make_main_window()
+    np.save(tmp_path / "blobs.npy", np.random.default_rng(0).random((60, 5), dtype=np.float32))
+    seen: list[Status] = []
+    w.state.events.status.connect(seen.append)
+    task = w.files.load_dataset_async(str(tmp_path / "blobs.npy"))
+    qtbot.waitUntil(task.isFinished, timeout=20_000)
+    qtbot.waitUntil(lambda: w.state.status == Status.IDLE, timeout=5_000)
+    assert seen == [Status.LOADING, Status.IDLE] and w.state.dataset.sample_shape == (5,)

@@ -81,3 +81,4 @@ def test_an_action_is_enabled_by_its_rule_on_every_status_change(qtbot):
     assert not save.isEnabled()
     state.status = Status.IDLE
     assert save.isEnabled() and ran == ["save"]
+

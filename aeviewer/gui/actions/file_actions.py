@@ -58,7 +58,14 @@ class FileActions(QObject):
         task = self.window.start_task(BackgroundTask(load_with_baseline, spec,
                                                      (self.window.settings_panel.latent.value(),)))
         task.succeeded.connect(lambda loaded: self._dataset_loaded(loaded, spec))
+        if self.state.status == Status.IDLE:
+            self.state.status = Status.LOADING
+            task.finished.connect(self._loading_done)
         return task
+
+    def _loading_done(self) -> None:
+        if self.state.status == Status.LOADING:
+            self.state.status = Status.IDLE
 
     def _dataset_loaded(self, loaded: DatasetBaseline, spec: str) -> None:
         refusal = self.state.refusal(f"switching to {spec}")
