@@ -19,11 +19,11 @@ from aeviewer.gui.views.scatter_view import ScatterView, bind_probe
 from aeviewer.gui.workers.probe_decoder import ProbeDecoder
 
 
-def main(quit_after_ms: int) -> int:
+def main(epochs: int, quit_after_ms: int) -> int:
     app = QApplication.instance() or QApplication([])
     data = aeviewer.load_dataset("digits")
     model = aeviewer.build_model(input_shape=data.sample_shape, latent_dim=2)
-    aeviewer.fit(model, data, epochs=5)
+    aeviewer.fit(model, data, epochs=epochs)
     shown = shown_samples(data)
     state = ExplorerState(dataset=data, shown=shown, model=model, ae_space=AutoencoderSpace.build(model, shown))
 
@@ -50,5 +50,7 @@ def main(quit_after_ms: int) -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--quit-after", type=int, default=0, metavar="MS")
-    raise SystemExit(main(parser.parse_args().quit_after))
+    args = parser.parse_args()
+    raise SystemExit(main(args.epochs, args.quit_after))
