@@ -577,7 +577,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_self_test(args: argparse.Namespace) -> int:
-    from aeviewer.gui.self_test import run_self_test
+    from aeviewer.gui.app.self_test import run_self_test
 
     run_self_test()
     return 0
@@ -592,7 +592,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.self_test:
             return cmd_self_test(args)
         if args.command is None:
-            from aeviewer.gui.app import run_gui
+            from aeviewer.gui.app.launch import run_gui
 
             return run_gui(args.data, args.model, args.model_code, args.weights, args.model_class,
                            follow=args.follow)

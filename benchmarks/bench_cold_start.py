@@ -1,6 +1,6 @@
 """Cold start: process start to the main window painted, and to ready-to-train.
 
-The app reports both moments when AEVIEWER_STARTUP_REPORT is set (see aeviewer/gui/app.py). The reference,
+The app reports both moments when AEVIEWER_STARTUP_REPORT is set (see aeviewer/gui/app/launch.py). The reference,
 measured in the same run, is a bare `python -c "import PySide6.QtWidgets"` process.
 """
 

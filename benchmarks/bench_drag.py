@@ -37,11 +37,11 @@ def drag_latencies(window, view, moves: int) -> list[float]:
         # A figure-eight around the start, so the probe crosses data and empty space.
         t = 2 * np.pi * i / 100
         pos = start + QPointF(120 * np.sin(t), 80 * np.sin(2 * t))
-        before = window.decode_count
+        before = window.decoder.decode_count
         t0 = time.perf_counter()
         send_mouse(view, QEvent.Type.MouseMove, pos, Qt.MouseButton.NoButton, LEFT)
         deadline = t0 + 5.0
-        while window.decode_count == before:
+        while window.decoder.decode_count == before:
             qapp.processEvents()
             if time.perf_counter() > deadline:
                 raise RuntimeError("the move was not decoded: did the press miss the probe?")
@@ -65,10 +65,10 @@ def slow_drag(window, view, moves: int, frame_s: float = 1 / 60) -> tuple[list[f
     for i in range(1, moves + 1):
         t = 2 * np.pi * i / 100
         pos = start + QPointF(120 * np.sin(t), 80 * np.sin(2 * t))
-        before = window.decode_count
+        before = window.decoder.decode_count
         t0 = time.perf_counter()
         send_mouse(view, QEvent.Type.MouseMove, pos, Qt.MouseButton.NoButton, LEFT)
-        while window.decode_count == before:
+        while window.decoder.decode_count == before:
             qapp.processEvents()
         per_move.append((time.perf_counter() - t0) * 1e3)
         while time.perf_counter() - t0 < frame_s:  # the rest of the frame: results arrive and are shown
@@ -77,8 +77,8 @@ def slow_drag(window, view, moves: int, frame_s: float = 1 / 60) -> tuple[list[f
             longest = max(longest, (time.perf_counter() - p0) * 1e3)
             time.sleep(0.0005)
     send_mouse(view, QEvent.Type.MouseButtonRelease, pos, LEFT, Qt.MouseButton.NoButton)
-    runner = window._background_decodes
-    while window._pending or not runner.idle():
+    runner = window.decoder.runner
+    while window.decoder.pending or not runner.idle():
         qapp.processEvents()
     time.sleep(0.01)
     qapp.processEvents()
@@ -134,7 +134,7 @@ def main() -> None:
                                   detail=f"p50 {p50:.2f} ms; bare decode p50 {r50:.2f} / p99 {r99:.2f} ms; "
                                          f"window overhead ×{p50 / max(r50, 1e-6):.1f} at p50; 600 moves"))
         window.set_model(slowed(models["seed-mlp"], 0.030), history=[])
-        if not window.decode_off_thread:
+        if not window.decoder.off_thread:
             raise RuntimeError("a 30 ms decoder was not moved off the GUI thread")
         per_move, longest, shown = slow_drag(window, window.ae_view, 300)
         p50, p99 = percentiles(per_move)

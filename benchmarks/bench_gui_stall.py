@@ -44,12 +44,12 @@ def stall_while_training(n: int, seconds: float) -> tuple[list[float], list[floa
         window = main_window(mnist_like(n), tmp)
         idle = record_gaps(2.0)
         window.settings_panel.epochs.setValue(1000)
-        window.start_training()
+        window.training_ctl.start()
         t0 = time.perf_counter()
         busy = record_gaps(seconds)
         epochs, shown = len(window.history), len(window.shown)
-        window.cancel_training()
-        while window.worker is not None and time.perf_counter() - t0 < seconds + 30:
+        window.training_ctl.cancel()
+        while window.training_ctl.worker is not None and time.perf_counter() - t0 < seconds + 30:
             app().processEvents()
         window.close()
     return idle, busy, epochs, shown

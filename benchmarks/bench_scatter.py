@@ -29,7 +29,7 @@ def redraw_ms(view, points: np.ndarray, labels: np.ndarray, repeats: int = 20) -
 
 
 def main() -> None:
-    from aeviewer.gui.scatter_view import ScatterView
+    from aeviewer.gui.views.scatter_view import ScatterView
 
     app()
     view = ScatterView("bench")

@@ -15,7 +15,7 @@ from aeviewer.core.dataset import Dataset  # noqa: E402
 
 
 def app() -> QApplication:
-    """The QApplication with the app's own pyqtgraph settings (see aeviewer/gui/app.py)."""
+    """The QApplication with the app's own pyqtgraph settings (see aeviewer/gui/app/launch.py)."""
     existing = QApplication.instance()
     if existing is not None:
         return existing
@@ -40,7 +40,7 @@ def main_window(dataset: Dataset, tmpdir: str):
     """The window as the app has it once started: torch's one-time optimizer imports already paid
     (the app does that in the background right after its first paint, see gui/startup.py)."""
     from aeviewer.core.warmup import warm_up
-    from aeviewer.gui.main_window import MainWindow
+    from aeviewer.gui.app.main_window import MainWindow
 
     warm_up()
     window = MainWindow(settings=QSettings(os.path.join(tmpdir, "bench.ini"), QSettings.Format.IniFormat))

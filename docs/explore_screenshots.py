@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import ModelConfig, build_model
 from aeviewer.core.train import TrainConfig, Trainer
-from aeviewer.gui.main_window import MainWindow
+from aeviewer.gui.app.main_window import MainWindow
 
 DOCS = Path(__file__).resolve().parent
 

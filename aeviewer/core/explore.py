@@ -10,7 +10,6 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 import torch
@@ -30,17 +29,6 @@ def shown_samples(dataset: Dataset, limit: int = MAX_SHOWN) -> Dataset:
     if len(shown) > limit:
         shown = shown.subset(np.sort(np.random.default_rng(0).choice(len(shown), limit, replace=False)))
     return shown
-
-
-class ExplorableSpace(Protocol):
-    """A 2-D picture of a dataset that can be decoded at any point of its plane."""
-
-    data: Dataset
-    points: np.ndarray  # N×2, one per sample of `data`
-
-    def decode_at(self, xy: np.ndarray) -> np.ndarray: ...
-    def reconstruction(self, index: int) -> np.ndarray: ...
-    def errors(self) -> np.ndarray: ...
 
 
 def sample_error(original: np.ndarray, reconstruction: np.ndarray) -> float:

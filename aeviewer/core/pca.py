@@ -27,10 +27,6 @@ class PcaBaseline:
     def n_components(self) -> int:
         return 0 if self.components_ is None else len(self.components_)
 
-    @property
-    def explained_variance_ratio(self) -> np.ndarray:
-        return np.zeros(0) if self.pca is None else self.pca.explained_variance_ratio_
-
     def fit(self, x: np.ndarray, n_components: int = 2) -> PcaBaseline:
         """Fit on N×... samples (flattened); n_components must be ≤ min(N, D)."""
         flat = _flat(x)

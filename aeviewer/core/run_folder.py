@@ -250,10 +250,6 @@ def resume_point(resume: ResumeState, world_before: int = 1, world_now: int = 1)
                        source=resume.state_file)
 
 
-def model_config_of(config: dict[str, Any]) -> ModelConfig:
-    return ModelConfig.from_dict(config["model"])
-
-
 class MetricsTail:
     """Reads a growing metrics log incrementally: only complete lines, never a half-written one.
 

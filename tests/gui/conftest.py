@@ -16,7 +16,7 @@ def make_main_window(qtbot, tmp_path):
     from PySide6.QtWidgets import QApplication
 
     from aeviewer.core.loaders import load_dataset
-    from aeviewer.gui.main_window import MainWindow
+    from aeviewer.gui.app.main_window import MainWindow
 
     before = set(QApplication.topLevelWidgets())
     windows = []
@@ -35,7 +35,8 @@ def make_main_window(qtbot, tmp_path):
     yield factory
     for window in windows:
         window.close()
-        assert window.worker is None or not window.worker.isRunning(), "training thread outlived the window"
+        worker = window.training_ctl.worker
+        assert worker is None or not worker.isRunning(), "training thread outlived the window"
     QApplication.processEvents()
     def owned(widget):
         while widget is not None:

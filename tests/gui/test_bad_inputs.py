@@ -17,7 +17,7 @@ def test_open_path_shows_the_corpus_messages(make_main_window, qtbot, tmp_path, 
         folder.mkdir()
         path = case.build(folder)
         window.last_error = None
-        window.open_path(path)
+        window.files.open_path(path)
         qtbot.waitUntil(lambda: window.last_error is not None, timeout=20_000)
         assert window.last_error == case.expected_message(folder, path), case.name
         assert not (folder / MARKER_NAME).exists(), case.name

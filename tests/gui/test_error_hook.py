@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from aeviewer.gui.error_hook import install_exception_hook
+from aeviewer.gui.app.error_hook import install_exception_hook
 
 
 @pytest.fixture

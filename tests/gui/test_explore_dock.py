@@ -36,11 +36,11 @@ def test_switch_to_tsne_and_drag_decodes_through_its_inverse(make_main_window, q
     view = w.ae_view
     # Drag the probe onto a data point: the decode there is that sample's own code, decoded.
     target = 17
-    w.decode_now()
+    w.decoder.decode_now()
     before = w.samples.ae_probe.shown.copy()
     qtbot.wait(20)
     mouse.drag(view, mouse.to_pixels(view, view.probe_position()), mouse.to_pixels(view, w.ae_space.points[target]))
-    qtbot.waitUntil(lambda: not w._pending, timeout=5000)
+    qtbot.waitUntil(lambda: not w.decoder.pending, timeout=5000)
     code = w.ae_space.code_at(view.probe_position())
     assert np.array_equal(w.samples.ae_probe.shown, decoded(w, code))
     assert not np.array_equal(w.samples.ae_probe.shown, before)
@@ -66,7 +66,7 @@ def test_moving_a_traversal_slider_moves_the_probe_and_changes_the_image(make_ma
     wide_model(w)
     dock = w.explore
     assert len(dock.traversal.sliders) == 8
-    w.decode_now()
+    w.decoder.decode_now()
     before_img = w.samples.ae_probe.shown.copy()
     before_xy = w.ae_view.probe_position()
     slider = dock.traversal.sliders[0]
@@ -176,7 +176,7 @@ def test_hover_shows_the_point_and_a_box_fills_the_gallery_without_hidden_classe
 
 
 def test_decoder_maps_colour_the_visible_region(make_main_window, qtbot):
-    from aeviewer.gui.manifold_view import HEATMAP_CELLS
+    from aeviewer.gui.views.manifold_view import HEATMAP_CELLS
 
     w = make_main_window()
     dock = w.explore
@@ -213,7 +213,7 @@ def test_denoise_tab_reconstructs_the_corrupted_selected_sample(make_main_window
 
 
 def test_a_users_own_vae_file_opens_and_decodes_at_the_probe(make_main_window, qtbot, tmp_path):
-    from aeviewer.gui.user_model_dialog import open_user_model
+    from aeviewer.gui.dialogs.user_model_dialog import open_user_model
     from tests.core.test_user_model import write_tutorial_vae
 
     w = make_main_window()
@@ -221,7 +221,7 @@ def test_a_users_own_vae_file_opens_and_decodes_at_the_probe(make_main_window, q
     code, weights, original = write_tutorial_vae(tmp_path)
     assert open_user_model(w, code, weights)
     assert w.ae_space.latent_dim == 3 and len(w.explore.traversal.sliders) == 3
-    w.decode_now()
+    w.decoder.decode_now()
     xy = w.ae_view.probe_position()
     with torch.inference_mode():
         expected = original.decode(torch.from_numpy(w.ae_space.code_at(xy)).view(1, -1)).numpy()
@@ -251,27 +251,27 @@ def test_tsne_view_shows_pca_while_training_and_reruns_after(make_main_window, q
     w = make_main_window()
     w.settings_panel.latent.setValue(4)
     w.settings_panel.epochs.setValue(2)
-    w.start_training()  # builds the 4-D model from the panel
-    qtbot.waitUntil(lambda: not w.training and w.worker is None, timeout=60_000)
+    w.training_ctl.start()  # builds the 4-D model from the panel
+    qtbot.waitUntil(lambda: not w.training and w.training_ctl.worker is None, timeout=60_000)
     dock = w.explore
     dock.projection.method.setCurrentIndex(dock.projection.method.findData("tsne"))
     qtbot.waitUntil(lambda: w.ae_space.projection.method == "tsne" and dock.task is None, timeout=90_000)
-    w.start_training()
+    w.training_ctl.start()
     qtbot.waitUntil(lambda: w.training, timeout=10_000)
-    qtbot.waitUntil(lambda: not w.training and w.worker is None, timeout=60_000)
+    qtbot.waitUntil(lambda: not w.training and w.training_ctl.worker is None, timeout=60_000)
     # The trained codes are new: t-SNE runs again on them.
     qtbot.waitUntil(lambda: w.ae_space.projection.method == "tsne" and dock.task is None, timeout=90_000)
     assert w.ae_space.projection.codes is w.ae_space.codes
 
 
 def test_saving_a_users_own_model_is_refused_with_a_message(make_main_window, tmp_path):
-    from aeviewer.gui.user_model_dialog import open_user_model
+    from aeviewer.gui.dialogs.user_model_dialog import open_user_model
     from tests.core.test_user_model import write_tutorial_vae
 
     w = make_main_window()
     code, weights, _ = write_tutorial_vae(tmp_path)
     assert open_user_model(w, code, weights)
-    assert not w.save_model(tmp_path / "out.safetensors")
+    assert not w.files.save_model(tmp_path / "out.safetensors")
     assert "your own model" in w.last_error and not (tmp_path / "out.safetensors").exists()
 
 

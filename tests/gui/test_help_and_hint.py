@@ -6,13 +6,13 @@ import torch
 from PySide6.QtCore import QPointF, QSettings, qVersion
 
 from aeviewer import __version__
-from aeviewer.gui.first_run_hint import SEEN_KEY
+from aeviewer.gui.views.first_run_hint import SEEN_KEY
 from tests.gui import mouse
 
 
 def test_about_shows_the_versions_and_the_device(make_main_window, qtbot):
     w = make_main_window()
-    w.about_action.trigger()
+    w.registry["about"].trigger()
     dialog = w.about_dialog
     qtbot.waitUntil(dialog.isVisible, timeout=5000)
     text = dialog.text.text()
@@ -65,7 +65,7 @@ def test_toolbar_actions_have_icons_and_work(make_main_window, qtbot):
         assert not action.icon().pixmap(22, 22).isNull(), action.text()
     assert not w.windowIcon().pixmap(64, 64).isNull()
     w.ae_view.plotItem.vb.setRange(xRange=(100, 101), yRange=(100, 101), padding=0)
-    w.toolbar.fit_action.trigger()
+    w.registry["fit_views"].trigger()
     x_range = w.ae_view.plotItem.vb.viewRange()[0]
     points = w.ae_view.points()
     assert x_range[0] <= points[:, 0].min() and x_range[1] >= points[:, 0].max()

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
-from aeviewer.gui.export_actions import export_plot_png
-from aeviewer.gui.loss_plot import LossPlot
+from aeviewer.gui.actions.export_actions import export_plot_png
+from aeviewer.gui.views.loss_plot import LossPlot
 from tests.gui import mouse
 
 
@@ -115,12 +115,12 @@ def test_fit_views_brings_the_loss_plot_back_to_its_curves(make_main_window, qtb
     w.loss_plot.add(3_000, {"total": 1e-3})
     w.loss_plot.flush()
     assert w.loss_plot.view_range()[0][1] < 3_000
-    w.toolbar.fit_action.trigger()
+    w.registry["fit_views"].trigger()
     assert w.loss_plot.view_range()[0][1] >= 3_000
 
 
 def test_a_snapshot_moves_the_drawn_dots_without_rebuilding_them(qtbot):
-    from aeviewer.gui.scatter_view import ScatterView
+    from aeviewer.gui.views.scatter_view import ScatterView
 
     view = ScatterView("latent")
     view.resize(400, 400)

@@ -29,7 +29,7 @@ def test_opens_on_digits_with_both_views_populated(make_main_window):
     assert w.dataset.name == "digits"
     assert len(w.ae_view.points()) == len(w.shown) > 300
     assert len(w.pca_view.points()) == len(w.shown)
-    w.decode_now()
+    w.decoder.decode_now()
     assert w.samples.ae_probe.shown is not None and w.samples.pca_probe.shown is not None
     assert "PCA" in w.samples.comparison.text()
 
@@ -39,13 +39,13 @@ def test_dragging_the_probe_decodes_the_point_where_the_mouse_was_released(make_
     train_quickly(w)
     view = w.ae_view
     qtbot.wait(20)  # let the layout settle, as it has long before a person starts dragging
-    w.decode_now()
+    w.decoder.decode_now()
     before = w.samples.ae_probe.shown.copy()
     start = mouse.to_pixels(view, view.probe_position())
     end = start + QPointF(90, -70)
     mouse.drag(view, start, end, steps=15)
     released_at = mouse.to_data(view, end)
-    qtbot.waitUntil(lambda: not w._pending, timeout=2000)
+    qtbot.waitUntil(lambda: not w.decoder.pending, timeout=2000)
 
     pixel = np.abs(np.array(view.plotItem.vb.viewPixelSize()))
     assert np.all(np.abs(view.probe_position() - released_at) <= 1.5 * pixel)
@@ -59,15 +59,15 @@ def test_dragging_the_probe_decodes_the_point_where_the_mouse_was_released(make_
 
 def test_a_burst_of_moves_is_decoded_once_at_the_newest_position(make_main_window, qtbot):
     w = make_main_window()
-    w.decode_now()
-    decodes = w.decode_count
+    w.decoder.decode_now()
+    decodes = w.decoder.decode_count
     view = w.ae_view
     start = mouse.to_pixels(view, view.probe_position())
     # All 40 moves arrive before the event loop runs: no lag may build up.
     mouse.drag(view, start, start + QPointF(-60, 40), steps=40)
-    qtbot.waitUntil(lambda: w.decode_count > decodes, timeout=2000)
+    qtbot.waitUntil(lambda: w.decoder.decode_count > decodes, timeout=2000)
     qtbot.wait(50)
-    assert w.decode_count - decodes == 1
+    assert w.decoder.decode_count - decodes == 1
     expected = pixels_of(w, w.ae_space.decode_at(view.probe_position()))
     assert np.array_equal(w.samples.ae_probe.shown, expected)
 
@@ -94,8 +94,8 @@ def test_a_slow_decoder_runs_off_the_gui_thread_and_shows_the_newest_position(ma
     w = make_main_window()
     threads_seen: list[int] = []
     w.set_model(slowed(w.model, 0.025, threads_seen))
-    assert w.decode_off_thread and w.decode_cost_ms >= 25
-    w.decode_now()
+    assert w.decoder.off_thread and w.decoder.decode_cost_ms >= 25
+    w.decoder.decode_now()
     threads_seen.clear()
     release = threading.Event()
     decode = w.model.decode
@@ -111,8 +111,8 @@ def test_a_slow_decoder_runs_off_the_gui_thread_and_shows_the_newest_position(ma
     mouse.release(view, end)
     qtbot.wait(5)
     release.set()
-    runner = w._background_decodes
-    qtbot.waitUntil(lambda: runner.idle() and not w._pending, timeout=5_000)
+    runner = w.decoder.runner
+    qtbot.waitUntil(lambda: runner.idle() and not w.decoder.pending, timeout=5_000)
     qtbot.wait(20)  # deliver the last result
     assert threading.get_ident() not in threads_seen, "the GUI thread ran the slow decode"
     # The decode running during the drag, then the newest position: every position in between was dropped.
@@ -126,7 +126,7 @@ def test_a_late_background_result_never_replaces_a_newer_picture(make_main_windo
 
     w = make_main_window()
     w.set_model(slowed(w.model, 0.01, []))
-    assert w.decode_off_thread
+    assert w.decoder.off_thread
     entered, release = threading.Event(), threading.Event()
     decode = w.model.decode
 
@@ -141,10 +141,10 @@ def test_a_late_background_result_never_replaces_a_newer_picture(make_main_windo
     w.ae_view.set_probe(points[0])
     qtbot.waitUntil(entered.is_set, timeout=5_000)  # points[0] is being decoded in the background...
     w.ae_view.set_probe(points[1])
-    w.decode_now()  # ...when an export asks for the picture at points[1] at once
+    w.decoder.decode_now()  # ...when an export asks for the picture at points[1] at once
     newest = w.samples.ae_probe.shown.copy()
     release.set()  # now the older result arrives
-    qtbot.waitUntil(lambda: w._background_decodes.idle(), timeout=5_000)
+    qtbot.waitUntil(lambda: w.decoder.runner.idle(), timeout=5_000)
     qtbot.wait(20)
     assert np.array_equal(w.samples.ae_probe.shown, newest)
     assert np.array_equal(newest, pixels_of(w, w.ae_space.decode_at(points[1])))
@@ -152,7 +152,7 @@ def test_a_late_background_result_never_replaces_a_newer_picture(make_main_windo
 
 def test_a_fast_decoder_stays_on_the_gui_thread(make_main_window):
     w = make_main_window()
-    assert not w.decode_off_thread and w.decode_cost_ms < 4.0
+    assert not w.decoder.off_thread and w.decoder.decode_cost_ms < 4.0
 
 
 def test_clicking_a_point_shows_that_sample_and_its_reconstructions(make_main_window, qtbot):
@@ -179,12 +179,12 @@ def test_clicking_a_point_shows_that_sample_and_its_reconstructions(make_main_wi
 def test_dragging_in_the_pca_panel_shows_the_pca_inverse(make_main_window, qtbot):
     w = make_main_window()
     view = w.pca_view
-    w.decode_now()
+    w.decoder.decode_now()
     before = w.samples.pca_probe.shown.copy()
     start = mouse.to_pixels(view, view.probe_position())
     end = start + QPointF(70, 50)
     mouse.drag(view, start, end)
-    qtbot.waitUntil(lambda: not w._pending, timeout=2000)
+    qtbot.waitUntil(lambda: not w.decoder.pending, timeout=2000)
     xy = view.probe_position()
     assert np.allclose(xy, mouse.to_data(view, end), atol=2 * np.abs(view.plotItem.vb.viewPixelSize()).max())
     expected = w.pca_space.baseline.inverse_transform(xy.reshape(1, -1))[0]
@@ -199,7 +199,7 @@ def test_clicking_empty_space_moves_the_probe_there(make_main_window, qtbot):
     qtbot.wait(20)
     corner = QPointF(view.viewport().width() * 0.75, view.viewport().height() * 0.75)
     mouse.click(view, corner)
-    qtbot.waitUntil(lambda: not w._pending, timeout=2000)
+    qtbot.waitUntil(lambda: not w.decoder.pending, timeout=2000)
     assert np.allclose(view.probe_position(), mouse.to_data(view, corner),
                        atol=2 * np.abs(view.plotItem.vb.viewPixelSize()).max())
 
@@ -213,7 +213,7 @@ def test_train_then_cancel_from_the_buttons(make_main_window, qtbot):
     first_codes = w.ae_space.codes.copy()
     qtbot.waitUntil(lambda: not np.array_equal(w.ae_space.codes, first_codes), timeout=10_000)
     qtbot.mouseClick(w.settings_panel.cancel_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: not w.training and w.worker is None, timeout=10_000)
+    qtbot.waitUntil(lambda: not w.training and w.training_ctl.worker is None, timeout=10_000)
     assert 0 < len(w.history) < 2000
     assert "Stopped" in w.settings_panel.status.text()
     assert w.settings_panel.train_button.isEnabled()
@@ -222,7 +222,7 @@ def test_train_then_cancel_from_the_buttons(make_main_window, qtbot):
 def test_pause_stops_progress_and_resume_continues(make_main_window, qtbot):
     w = make_main_window()
     w.settings_panel.epochs.setValue(2000)
-    w.start_training()
+    w.training_ctl.start()
     qtbot.waitUntil(lambda: w.loss_plot.point_count() >= 2, timeout=20_000)
     qtbot.mouseClick(w.settings_panel.pause_button, Qt.MouseButton.LeftButton)
     qtbot.wait(300)
@@ -231,15 +231,15 @@ def test_pause_stops_progress_and_resume_continues(make_main_window, qtbot):
     assert w.loss_plot.point_count() == paused_at
     qtbot.mouseClick(w.settings_panel.pause_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: w.loss_plot.point_count() > paused_at, timeout=10_000)
-    w.cancel_training()
-    qtbot.waitUntil(lambda: w.worker is None, timeout=10_000)
+    w.training_ctl.cancel()
+    qtbot.waitUntil(lambda: w.training_ctl.worker is None, timeout=10_000)
 
 
 def test_closing_the_window_during_training_stops_the_worker(make_main_window, qtbot):
     w = make_main_window()
     w.settings_panel.epochs.setValue(5000)
-    w.start_training()
-    worker = w.worker
+    w.training_ctl.start()
+    worker = w.training_ctl.worker
     qtbot.waitUntil(lambda: w.loss_plot.point_count() >= 1, timeout=20_000)
     w.close()
     assert worker.isFinished()
@@ -250,10 +250,10 @@ def test_a_saved_model_loads_back_with_the_same_codes(make_main_window, tmp_path
     train_quickly(w, epochs=5)
     codes = w.ae_space.codes.copy()
     path = tmp_path / "digits-ae.safetensors"
-    assert w.save_model(path)
+    assert w.files.save_model(path)
     w.set_dataset(w.dataset)  # a fresh untrained model
     assert not np.allclose(w.ae_space.codes, codes)
-    assert w.load_model(path)
+    assert w.files.load_model(path)
     np.testing.assert_array_equal(w.ae_space.codes, codes)
     assert w.last_error is None
 
@@ -262,12 +262,12 @@ def test_a_bad_dataset_file_gives_an_error_and_the_app_goes_on(make_main_window,
     w = make_main_window()
     bad = tmp_path / "broken.npy"
     bad.write_bytes(b"this is not a numpy file")
-    w.open_path(bad)
+    w.files.open_path(bad)
     qtbot.waitUntil(lambda: w.last_error is not None, timeout=5000)
     assert "broken.npy" in w.last_error
     assert w.dataset.name == "digits"
     w.ae_view.set_probe(np.array([0.5, -0.5]))
-    w.decode_now()
+    w.decoder.decode_now()
     assert w.samples.ae_probe.shown is not None
 
 
@@ -277,7 +277,7 @@ def test_a_bad_model_file_gives_an_error_naming_it(make_main_window, tmp_path, c
     bad = tmp_path / "model.safetensors"
     bad.write_bytes(content)
     model = w.model
-    assert not w.load_model(bad)
+    assert not w.files.load_model(bad)
     assert "model.safetensors" in w.last_error
     assert w.model is model
 
@@ -288,7 +288,7 @@ def test_a_model_for_other_inputs_is_refused(make_main_window, tmp_path):
 
     w = make_main_window()
     path = save_checkpoint(tmp_path / "mnist.safetensors", build_model(ModelConfig(input_shape=(1, 28, 28))))
-    assert not w.load_model(path)
+    assert not w.files.load_model(path)
     assert "28" in w.last_error and "mnist.safetensors" in w.last_error
 
 
@@ -305,7 +305,7 @@ def test_opening_a_dataset_switches_both_views(make_main_window, qtbot, tmp_path
     fit = PcaBaseline.fit
     monkeypatch.setattr(PcaBaseline, "fit", lambda self, *a, **k: (fitted_on.append(threading.get_ident()),
                                                                     fit(self, *a, **k))[1])
-    w.open_path(path)
+    w.files.open_path(path)
     qtbot.waitUntil(lambda: w.dataset.name != "digits", timeout=20_000)  # a background load; slow when CI is busy
     assert w.shown.sample_shape == (1, 6, 6)
     assert len(w.ae_view.points()) == len(w.shown) == len(w.pca_view.points())
@@ -336,3 +336,16 @@ def test_help_is_the_last_menu(make_main_window):
     w = make_main_window()
     titles = [a.text().replace("&", "") for a in w.menuBar().actions()]
     assert titles[0] == "File" and titles[-1] == "Help" and "Export" in titles
+
+
+def test_the_status_says_loading_while_a_dataset_loads_then_idle(make_main_window, qtbot, tmp_path):
+    from aeviewer.core.state import Status
+
+    w = make_main_window()
+    np.save(tmp_path / "blobs.npy", np.random.default_rng(0).random((60, 5), dtype=np.float32))
+    seen: list[Status] = []
+    w.state.events.status.connect(seen.append)
+    task = w.files.load_dataset_async(str(tmp_path / "blobs.npy"))
+    qtbot.waitUntil(task.isFinished, timeout=20_000)
+    qtbot.waitUntil(lambda: w.state.status == Status.IDLE, timeout=5_000)
+    assert seen == [Status.LOADING, Status.IDLE] and w.state.dataset.sample_shape == (5,)

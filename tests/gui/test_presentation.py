@@ -44,7 +44,7 @@ def test_presentation_keys_move_the_probe_and_space_plays_instead_of_training(ma
     QTest.keyClick(view, Qt.Key.Key_BracketLeft)
     QTest.keyClick(view, Qt.Key.Key_BracketLeft)
     assert np.allclose(view.probe_position(), centres[6])
-    qtbot.waitUntil(lambda: not w._pending, timeout=5000)
+    qtbot.waitUntil(lambda: not w.decoder.pending, timeout=5000)
     expected = to_pixels(w.ae_space.decode_at(view.probe_position()), w.shown.sample_shape)
     assert np.array_equal(w.samples.ae_probe.shown, expected)  # the decode follows the keys
 
@@ -54,7 +54,7 @@ def test_presentation_keys_move_the_probe_and_space_plays_instead_of_training(ma
     assert not w.recordings.playing
     QTest.keyClick(view, Qt.Key.Key_Escape)
     assert not w.presentation.presenting and w.loss_plot.isVisible()
-    assert w.train_action.shortcut().toString() == "Space"  # Space trains again outside presentation mode
+    assert w.registry["train"].shortcut().toString() == "Space"  # Space trains again outside presentation mode
 
 
 def test_a_recorded_drag_replays_the_same_decoded_frames(make_main_window, qtbot):
@@ -75,7 +75,7 @@ def test_a_recorded_drag_replays_the_same_decoded_frames(make_main_window, qtbot
 
     def replay() -> list[np.ndarray]:
         frames = []
-        rec.frame_shown.connect(lambda _i: (w.decode_now(), frames.append(w.samples.ae_probe.shown.copy())))
+        rec.frame_shown.connect(lambda _i: (w.decoder.decode_now(), frames.append(w.samples.ae_probe.shown.copy())))
         rec.play(path)
         qtbot.waitUntil(lambda: not rec.playing, timeout=20_000)
         rec.frame_shown.disconnect()
@@ -101,15 +101,15 @@ def test_a_session_reopens_the_exact_view(make_main_window, qtbot, tmp_path):
     w.ae_view.show_range((-1.5, 2.0), (-1.0, 1.25))
     w.pca_view.set_probe(np.array([1.0, 2.0]))
     w.presentation.set_theme("dark")
-    w.decode_now()
+    w.decoder.decode_now()
     saved = w.sessions.save(tmp_path / "talk.aev")
     assert saved is not None and saved.exists()
 
     other = make_main_window()
-    assert other.theme == "dark"  # the theme is also remembered across launches (QSettings)
+    assert other.state.theme == "dark"  # the theme is also remembered across launches (QSettings)
     other.presentation.set_theme("light")
     assert other.sessions.open(saved) is True  # same dataset: restored at once
-    assert other.theme == "dark" and other.selected == 5
+    assert other.state.theme == "dark" and other.selected == 5
     assert np.allclose(other.ae_view.probe_position(), (0.3, -0.2))
     assert np.allclose(other.pca_view.probe_position(), (1.0, 2.0))
     assert np.allclose(other.ae_view.plotItem.vb.viewRange(), [[-1.5, 2.0], [-1.0, 1.25]])
@@ -125,7 +125,7 @@ def test_damaged_session_shows_an_error_naming_the_file(make_main_window, tmp_pa
     w = make_main_window()
     bad = tmp_path / "bad.aev"
     bad.write_bytes(b"nope")
-    w.open_path(bad)
+    w.files.open_path(bad)
     assert w.last_error is not None and "bad.aev" in w.last_error and "zip" in w.last_error
 
 
@@ -135,7 +135,7 @@ def test_exports_from_the_window(make_main_window, qtbot, tmp_path):
     import imageio.v3 as iio
     from PIL import Image
 
-    from aeviewer.gui import export_actions as png
+    from aeviewer.gui.actions import export_actions as png
 
     w = make_main_window()
     out = png.export_plot_png(w.ae_view, tmp_path / "latent.png")
@@ -167,7 +167,7 @@ def test_window_geometry_and_theme_are_remembered_across_launches(make_main_wind
     first.close()
     second = make_main_window()
     assert (second.width(), second.height()) == size
-    assert second.theme == "dark" and second.presentation.theme_actions["dark"].isChecked()
+    assert second.state.theme == "dark" and second.presentation.theme_actions["dark"].isChecked()
 
 
 def test_cancelling_an_animation_export_writes_nothing_and_is_not_an_error(make_main_window, qtbot, tmp_path):

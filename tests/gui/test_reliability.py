@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from aeviewer.core import atomic
 from aeviewer.core.recovery import find_recovery
-from aeviewer.gui.recovery_prompt import offer_recovery
+from aeviewer.gui.dialogs.recovery_prompt import offer_recovery
 
 
 def _weights(model):
@@ -32,9 +32,9 @@ def _drop(window, path) -> None:
 def _train(window, qtbot, epochs: int, until_epochs: int | None = None) -> None:
     window.settings_panel.epochs.setValue(epochs)
     window.settings_panel.batch.setValue(256)
-    window.start_training()
+    window.training_ctl.start()
     if until_epochs is None:
-        qtbot.waitUntil(lambda: window.worker is None, timeout=60_000)
+        qtbot.waitUntil(lambda: window.training_ctl.worker is None, timeout=60_000)
     else:
         qtbot.waitUntil(lambda: len(window.history) >= until_epochs, timeout=60_000)
 
@@ -46,10 +46,10 @@ def test_a_file_dropped_while_training_is_refused_with_a_message(make_main_windo
     dataset = w.dataset
     _train(w, qtbot, epochs=2000, until_epochs=1)
     _drop(w, data)
-    assert "Not opening other.npy while training runs" in w.last_error
+    assert "Training is running" in w.last_error and "opening other.npy" in w.last_error
     assert not w._tasks and w.dataset is dataset and w.training  # nothing started, nothing half-applied
-    w.cancel_training()
-    qtbot.waitUntil(lambda: w.worker is None, timeout=20_000)
+    w.training_ctl.cancel()
+    qtbot.waitUntil(lambda: w.training_ctl.worker is None, timeout=20_000)
     _drop(w, data)  # after training the same drop opens the file
     qtbot.waitUntil(lambda: w.dataset is not dataset, timeout=20_000)
     assert w.dataset.name == "other"
@@ -58,12 +58,12 @@ def test_a_file_dropped_while_training_is_refused_with_a_message(make_main_windo
 def test_cancel_keeps_the_last_completed_epoch_and_offers_to_save(make_main_window, qtbot, tmp_path):
     w = make_main_window()
     _train(w, qtbot, epochs=2000, until_epochs=2)
-    w.cancel_training()
-    qtbot.waitUntil(lambda: w.worker is None, timeout=20_000)
+    w.training_ctl.cancel()
+    qtbot.waitUntil(lambda: w.training_ctl.worker is None, timeout=20_000)
     done = len(w.history)
     assert f"the model is as of epoch {done}, the last completed one" in w.settings_panel.status.text()
-    assert "Save model" in w.statusBar().currentMessage() and w.save_action.isEnabled()
-    assert w.save_model(tmp_path / "kept.safetensors")
+    assert "Save model" in w.statusBar().currentMessage() and w.registry["save_model"].isEnabled()
+    assert w.files.save_model(tmp_path / "kept.safetensors")
 
 
 def test_recovery_checkpoint_is_offered_after_a_crash(make_main_window, qtbot, tmp_path):
@@ -84,7 +84,7 @@ def test_recovery_checkpoint_is_offered_after_a_crash(make_main_window, qtbot, t
     qtbot.waitUntil(lambda: len(fresh.history) == 3, timeout=20_000)
     assert _same(_weights(fresh.model), weights) and fresh.history == history
     assert find_recovery(fresh.recovery_folder) is not None  # kept until the work is saved
-    assert fresh.save_model(tmp_path / "recovered.safetensors")
+    assert fresh.files.save_model(tmp_path / "recovered.safetensors")
     assert find_recovery(fresh.recovery_folder) is None
 
 
@@ -122,7 +122,7 @@ def test_a_clean_close_removes_the_recovery_checkpoint(make_main_window, qtbot, 
 def test_saving_onto_a_full_disk_shows_a_message_and_keeps_the_old_file(make_main_window, tmp_path, monkeypatch):
     w = make_main_window()
     path = tmp_path / "m.safetensors"
-    assert w.save_model(path)
+    assert w.files.save_model(path)
     before = path.read_bytes()
 
     def full(fd):
@@ -131,7 +131,7 @@ def test_saving_onto_a_full_disk_shows_a_message_and_keeps_the_old_file(make_mai
     monkeypatch.setattr(atomic.os, "fsync", full)
     w.settings_panel.latent.setValue(3)
     w.set_dataset(w.dataset)
-    assert not w.save_model(path)
+    assert not w.files.save_model(path)
     assert w.last_error == f"{path}: could not write: the disk is full"
     monkeypatch.undo()
     assert path.read_bytes() == before

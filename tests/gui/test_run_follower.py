@@ -11,7 +11,7 @@ from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import ModelConfig, build_model
 from aeviewer.core.run_folder import METRICS_NAME, RunWriter
 from aeviewer.core.train import TrainConfig, Trainer
-from aeviewer.gui import run_follower
+from aeviewer.gui.workers import run_follower
 
 WAIT_MS = 60_000
 
@@ -58,8 +58,8 @@ def test_following_a_run_updates_loss_curve_and_latent_view(make_main_window, qt
 
     monkeypatch.setattr(run_follower, "load_checkpoint", slow_load)
     run.start()
-    window.follow_run(tmp_path / "run")
-    follower = window.follower
+    window.files.follow_run(tmp_path / "run")
+    follower = window.files.follower
     follower.poller.interval_s = 0.05
 
     # While the poller is stuck reading the first checkpoint, the GUI thread keeps running its timers.
@@ -121,8 +121,8 @@ def test_following_a_run_on_another_dataset_opens_that_dataset(make_main_window,
     writer.save(trainer, train_config, numbered=False)
 
     window = make_main_window("digits")  # 8×8 digits open; the run trains on 5-value rows
-    window.follow_run(tmp_path / "run")
-    qtbot.waitUntil(lambda: window.follower.checkpoints_shown == 1, timeout=WAIT_MS)
+    window.files.follow_run(tmp_path / "run")
+    qtbot.waitUntil(lambda: window.files.follower.checkpoints_shown == 1, timeout=WAIT_MS)
     assert window.dataset.sample_shape == (5,) and window.last_error is None
     assert len(window.ae_view.points()) == len(window.shown)
     assert window.loss_plot.point_count() == len(trainer.history)  # the log's lines survive the dataset switch

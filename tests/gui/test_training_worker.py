@@ -9,8 +9,8 @@ import numpy as np
 from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import ModelConfig, build_model
 from aeviewer.core.train import TrainConfig, Trainer
-from aeviewer.gui import training_worker
-from aeviewer.gui.training_worker import TrainingWorker
+from aeviewer.gui.workers import training_worker
+from aeviewer.gui.workers.training_worker import TrainingWorker
 
 
 def run_worker(qtbot, seconds: float, encode_delay_s: float, monkeypatch) -> tuple[TrainingWorker, list[float]]:

@@ -1,0 +1,1 @@
+"""Menu, toolbar and key actions (one registry) and the controllers behind them (files, sessions, exports)."""

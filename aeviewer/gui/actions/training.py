@@ -1,0 +1,126 @@
+"""Train, pause, cancel: drives one TrainingWorker from the settings panel and keeps `state.status` in step."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+
+from aeviewer.core.models import Autoencoder, build_model
+from aeviewer.core.recovery import RecoveryAutosaver, clear_recovery
+from aeviewer.core.state import Status
+from aeviewer.core.train import Trainer, resolve_device
+from aeviewer.gui.workers.training_worker import TrainingWorker
+
+if TYPE_CHECKING:
+    from aeviewer.gui.app.main_window import MainWindow
+
+
+class TrainingController(QObject):
+    """Owns the training worker: start, pause/resume, cancel, progress into the panel and plot, and close."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window, self.state, self.panel = window, window.state, window.settings_panel
+        self.worker: TrainingWorker | None = None
+        self.notices: list[str] = []  # e.g. out-of-memory fallbacks, shown in the status
+        self.panel.train_clicked.connect(self.start)
+        self.panel.pause_clicked.connect(self.toggle_pause)
+        self.panel.cancel_clicked.connect(self.cancel)
+
+    def train_or_pause(self) -> None:
+        if self.state.training:
+            self.panel.pause_button.toggle()
+            self.toggle_pause()
+        else:
+            self.start()
+
+    def start(self) -> None:
+        w, state = self.window, self.state
+        if state.training or state.dataset is None or state.shown is None:
+            return
+        wanted = self.panel.model_config(state.dataset.sample_shape)
+        if state.model is None or getattr(state.model, "config", None) != wanted:
+            try:
+                w.explorer.set_model(build_model(wanted, seed=0), history=[])
+            except ValueError as exc:
+                w.show_error(f"Cannot build that model: {exc}")
+                return
+        train, config, model = state.dataset.split(test=False), self.panel.train_config(), state.model
+        if not isinstance(model, Autoencoder):  # set_model above replaced any model of other inputs or kind
+            return
+        autosaver = RecoveryAutosaver(state.dataset.name, state.reopen_spec(), tuple(state.dataset.x.shape), config,
+                                      interval_s=w.autosave_interval_s, folder=w.recovery_folder)
+        self.notices = []
+        self.worker = TrainingWorker(lambda: Trainer(model, train.x, config), state.shown.x, autosaver=autosaver)
+        self.worker.progress.connect(self._on_progress)
+        self.worker.snapshot.connect(w.explorer.show_snapshot)
+        self.worker.failed.connect(w.show_error)
+        self.worker.finished_training.connect(self._on_finished)
+        self.panel.set_training(True)
+        self.panel.progress.setRange(0, config.epochs)
+        self.panel.progress.setValue(0)
+        self.panel.status.setText(f"Starting on {resolve_device(config.device)}…")
+        state.status = Status.TRAINING
+        self.worker.start()
+
+    def toggle_pause(self) -> None:
+        if self.worker is None or not self.state.training:
+            return
+        if self.panel.pause_button.isChecked():
+            self.worker.pause()
+            self.state.status = Status.PAUSED
+            self.panel.status.setText("Paused. Press Pause again (or Space) to go on.")
+        else:
+            self.worker.resume()
+            self.state.status = Status.TRAINING
+
+    def cancel(self) -> None:
+        if self.worker is not None and self.state.training:
+            self.worker.cancel()  # also wakes a paused run
+            self.panel.status.setText("Cancelling…")
+
+    def _on_progress(self, event: Any) -> None:
+        self.panel.progress.setValue(event.epoch - (0 if event.epoch_done else 1))
+        self.panel.status.setText(f"epoch {event.epoch}/{event.epochs} · step {event.step:,}<br>"
+                                  f"{event.samples_per_s:,.0f} samples/s on {event.device}<br>"
+                                  + " · ".join(f"{k} {v:.4g}" for k, v in event.losses.items()))
+        self.window.loss_plot.add(event.step, event.losses)
+        if event.epoch_done:
+            self.state.history.append(dict(event.losses))
+        if event.notice:
+            self.notices.append(event.notice)
+            self.window.statusBar().showMessage(event.notice, 15000)
+
+    def _on_finished(self, completed: bool) -> None:
+        worker, w = self.worker, self.window
+        if worker is not None:
+            worker.wait()
+        self.panel.set_training(False)
+        done = len(worker.trainer.history) if worker is not None and worker.trainer is not None else 0
+        if completed:
+            text = f"Finished after {done} epoch(s). Space trains on."
+        else:  # the trainer restored the last completed epoch: offer to keep it
+            text = (f"Stopped: the model is as of epoch {done}, the last completed one. "
+                    "Save it with File ▸ Save model (Ctrl+S); Space trains on.")
+            w.statusBar().showMessage(text, 15000)
+        notes = self.notices + ([worker.autosaver.error] if worker and worker.autosaver
+                                and worker.autosaver.error else [])
+        self.panel.status.setText(text + "".join(f"<br>Note: {n}" for n in notes))
+        self.worker = None
+        self.state.status = Status.IDLE
+        if self.state.model is not None:
+            self.state.model.eval()
+            w.explorer.show_snapshot(self.state.model, None)
+        w.explorer.update_comparison()
+
+    def close(self) -> None:
+        """Cancel between steps, wait for the thread, and keep the last epoch for the next start to offer."""
+        if self.worker is None:
+            clear_recovery(self.window.recovery_folder)
+            return
+        self.worker.cancel()
+        self.worker.wait(10_000)
+        trainer, saver = self.worker.trainer, self.worker.autosaver
+        if saver is not None and trainer is not None and trainer.completed_epochs:
+            saver.maybe_save(trainer.model, trainer.history, force=True)

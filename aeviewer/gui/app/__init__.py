@@ -1,0 +1,1 @@
+"""The application: the main window that builds docks around one ExplorerState, start-up and the self-test."""

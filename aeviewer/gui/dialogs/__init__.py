@@ -1,0 +1,1 @@
+"""Dialogs: about and README, recovery offer, opening a user's own model."""

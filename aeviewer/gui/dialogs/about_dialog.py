@@ -1,0 +1,106 @@
+"""Help ▸ About and Help ▸ User guide: what is running (for bug reports) and the README, readable offline."""
+
+from __future__ import annotations
+
+import html
+import platform
+from importlib.metadata import PackageNotFoundError, metadata
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from aeviewer import __version__
+from aeviewer.gui.views.icons import app_icon
+
+HOMEPAGE = "https://github.com/aeviewer/aeviewer"  # placeholder until the project has a public home
+README_URL = f"{HOMEPAGE}#readme"
+
+
+def compute_device() -> str:
+    """The device "auto" training picks, with the GPU's name when there is one."""
+    import torch
+
+    if torch.cuda.is_available():
+        return f"cuda ({torch.cuda.get_device_name(0)}, CUDA {torch.version.cuda})"
+    return "cpu" + (" (this torch build has no CUDA)" if torch.version.cuda is None else " (no GPU found)")
+
+
+def version_report() -> dict[str, str]:
+    """Versions of aeviewer and what it runs on, in the order the About box shows them."""
+    import numpy
+    import pyqtgraph
+    import PySide6
+    import torch
+    from PySide6.QtCore import qVersion
+
+    return {
+        "aeviewer": __version__,
+        "torch": torch.__version__,
+        "device": compute_device(),
+        "Qt": f"{qVersion()} (PySide6 {PySide6.__version__})",
+        "pyqtgraph": pyqtgraph.__version__,
+        "numpy": numpy.__version__,
+        "Python": f"{platform.python_version()} on {platform.system()} {platform.machine()}",
+    }
+
+
+class AboutDialog(QDialog):
+    """Name, icon, one line on what aeviewer does, and the version table (selectable, to paste in a bug report)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("About aeviewer")
+        self.report = version_report()
+        layout = QVBoxLayout(self)
+        logo = QLabel()
+        logo.setPixmap(app_icon().pixmap(96, 96))
+        logo.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(logo)
+        rows = "".join(f"<tr><td><b>{html.escape(k)}</b>&nbsp;&nbsp;</td><td>{html.escape(v)}</td></tr>"
+                       for k, v in self.report.items())
+        self.text = QLabel(
+            f"<h2>aeviewer {html.escape(__version__)}</h2>"
+            "<p>A latent-space explorer for autoencoders: train, drag the probe, decode live.</p>"
+            f"<table>{rows}</table>"
+            f'<p><a href="{README_URL}">{HOMEPAGE}</a> · MIT licence</p>')
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.text.setOpenExternalLinks(True)
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+
+def readme_markdown() -> str:
+    """The README: from the installed package's metadata (pip and the bundle), else from the source checkout."""
+    try:
+        meta: Any = metadata("aeviewer")  # an email.message.Message at run time: the body is the README
+        text = meta.get_payload() or meta.get("Description") or ""
+    except PackageNotFoundError:
+        text = ""
+    if not text.strip():
+        source = Path(__file__).resolve().parents[3] / "README.md"
+        text = source.read_text(encoding="utf-8") if source.is_file() else ""
+    return text or f"The user guide is the README at {README_URL}"
+
+
+class ReadmeDialog(QDialog):
+    """The README rendered from Markdown, so the guide is there offline and in the bundle."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("aeviewer user guide")
+        self.resize(820, 700)
+        layout = QVBoxLayout(self)
+        self.browser = QTextBrowser()
+        self.browser.setOpenExternalLinks(True)
+        self.browser.setMarkdown(readme_markdown())
+        layout.addWidget(self.browser)
+        online = QLabel(f'Online: <a href="{README_URL}">{README_URL}</a>')
+        online.setOpenExternalLinks(True)
+        layout.addWidget(online)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)

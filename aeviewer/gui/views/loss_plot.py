@@ -1,0 +1,118 @@
+"""Live loss curves, one per loss term, against the training step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+
+from aeviewer.core.axis_range import Range, step_range, sticky_range
+from aeviewer.gui.views.scatter_view import PALETTE
+
+
+class LossPlot(pg.PlotWidget):
+    """Points are appended at once and drawn at most every `REDRAW_MS`, in a range that rarely moves.
+
+    A trainer can report dozens of times a second (a GPU finishes an epoch in a fraction of a second);
+    redrawing and re-ranging on each report cost the window ~13 ms every time on a 2-core CPU. The
+    range follows the data until the user pans or zooms; the plot's "A" button makes it follow again.
+    """
+
+    REDRAW_MS = 200
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent=parent, title="Training loss")
+        self.setBackground("w")
+        self.plotItem.setLabel("bottom", "step")
+        self.plotItem.setLogMode(y=True)
+        self.grid = pg.GridItem(pen=pg.mkPen(225, 225, 225), textPen=None)  # cheaper than the axes' grid
+        self.grid.setZValue(-100)
+        self.addItem(self.grid)
+        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
+        self._steps: dict[str, list[float]] = {}
+        self._values: dict[str, list[float]] = {}
+        self._curves: dict[str, pg.PlotDataItem] = {}
+        self._dirty: set[str] = set()
+        self._following = True
+        self._x_range: Range | None = None
+        self._y_range: Range | None = None  # in log10 units, as the view box holds it
+        vb = self.plotItem.vb
+        vb.disableAutoRange()
+        vb.sigRangeChangedManually.connect(self._stop_following)
+        self.plotItem.autoBtn.clicked.connect(self.follow_data)
+        self._redraw = QTimer(self, singleShot=True, interval=self.REDRAW_MS)
+        self._redraw.timeout.connect(self.flush)
+
+    def add(self, step: int, losses: dict[str, float]) -> None:
+        self.add_many([(step, losses)])
+
+    def add_many(self, points) -> None:
+        """Append many (step, losses) pairs; they are drawn together within `REDRAW_MS`."""
+        for step, losses in points:
+            for name, value in losses.items():
+                if value is None or not np.isfinite(value) or value <= 0:
+                    continue
+                if name not in self._curves:
+                    colour = "#111" if name == "total" else PALETTE[len(self._curves) % len(PALETTE)]
+                    self._curves[name] = self.plot([], [], pen=pg.mkPen(colour, width=2 if name == "total" else 1.5),
+                                                   name=name)
+                    self._steps[name], self._values[name] = [], []
+                self._steps[name].append(step)
+                self._values[name].append(value)
+                self._dirty.add(name)
+        if self._dirty and not self._redraw.isActive():
+            self._redraw.start()
+
+    def flush(self) -> None:
+        """Draw what has been added (export calls this so a saved picture has every point)."""
+        self._redraw.stop()
+        for name in self._dirty:
+            self._curves[name].setData(self._steps[name], self._values[name])
+        self._dirty.clear()
+        if self._following:
+            self._fit()
+
+    def _fit(self) -> None:
+        if not self._values:
+            return
+        steps = [s for series in self._steps.values() for s in series[-1:]]
+        logs = np.log10(np.concatenate([np.asarray(v, dtype=np.float64) for v in self._values.values()]))
+        x_range = step_range(max(steps), self._x_range)
+        y_range = sticky_range(float(logs.min()), float(logs.max()), self._y_range, pad=0.15, shrink=0.4)
+        if (x_range, y_range) != (self._x_range, self._y_range):
+            self._x_range, self._y_range = x_range, y_range
+            self.plotItem.vb.setRange(xRange=x_range, yRange=y_range, padding=0)
+
+    def _stop_following(self, *_: object) -> None:
+        self._following = False
+
+    def follow_data(self) -> None:
+        """Fit the curves again and keep them in view as they grow (after the user panned or zoomed)."""
+        self._following = True
+        self.plotItem.vb.disableAutoRange()  # the "A" button turned pyqtgraph's per-update autorange on
+        self._x_range = self._y_range = None
+        self._fit()
+
+    def view_range(self) -> tuple[Range, Range]:
+        """The shown (x, log10 y) ranges."""
+        (x0, x1), (y0, y1) = self.plotItem.vb.viewRange()
+        return (x0, x1), (y0, y1)
+
+    def point_count(self, name: str = "total") -> int:
+        return len(self._values.get(name, []))
+
+    def drawn_count(self, name: str = "total") -> int:
+        """How many points of a curve are on screen (appended points wait up to `REDRAW_MS`)."""
+        curve = self._curves.get(name)
+        return 0 if curve is None or curve.xData is None else len(curve.xData)
+
+    def clear_curves(self) -> None:
+        self._redraw.stop()
+        for curve in self._curves.values():
+            self.removeItem(curve)
+        self.legend.clear()
+        self._curves.clear()
+        self._steps.clear()
+        self._values.clear()
+        self._dirty.clear()
+        self._x_range = self._y_range = None
