@@ -57,9 +57,11 @@ class AdversarialAutoencoder(Autoencoder):
                 "gen": list(self.encoder.parameters())}
 
     def optimizer_options(self) -> dict[str, dict[str, Any]]:
-        """The adversarial pair at half the rate with β1 = 0.5 (the DCGAN setting): at the full rate the game
-        oscillates and, on real MNIST after ~18 epochs, threw the autoencoder back to the mean image."""
-        return {"disc": {"lr_scale": 0.5, "betas": (0.5, 0.999)}, "gen": {"lr_scale": 0.5, "betas": (0.5, 0.999)}}
+        """The adversarial pair slower than the autoencoder, with β1 = 0.5 (the DCGAN setting): at the full rate
+        the game oscillated and, on real MNIST after ~18 epochs, threw the autoencoder back to the mean image;
+        a conv encoder pushed at half the rate as generator wrecked its codes in the first epoch (held-out
+        MSE 0.0645 at 8 epochs against 0.049 with the generator at a fifth)."""
+        return {"disc": {"lr_scale": 0.5, "betas": (0.5, 0.999)}, "gen": {"lr_scale": 0.2, "betas": (0.5, 0.999)}}
 
     def train_step(self, x: Tensor, optimizers: dict[str, torch.optim.Optimizer]) -> dict[str, Tensor]:
         """Makhzani et al.'s two phases: reconstruction (encoder + decoder), then regularisation
