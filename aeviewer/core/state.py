@@ -60,6 +60,7 @@ class ExplorerState:
     projection: str = "pca"  # the embedding method asked for (the shown one is ae_space.projection.method)
     theme: str = "light"
     status: Status = Status.IDLE
+    training_problem: str = ""  # one sentence naming a collapse (core/collapse.py), "" while training looks healthy
 
     events: ClassVar[SignalGroup]  # added by @evented: one signal per field
 

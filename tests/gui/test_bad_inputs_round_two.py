@@ -11,7 +11,7 @@ import pytest
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.session import Session, load_session, save_session
 from aeviewer.core.session_schema import MAX_COORD
-from aeviewer.gui.user_model_dialog import open_user_model
+from aeviewer.gui.dialogs.user_model_dialog import open_user_model
 from tests.corpus.make_corpus import CORPUS
 
 
@@ -51,7 +51,7 @@ def test_a_session_at_the_coordinate_bounds_opens_and_draws(make_main_window, qt
         dataset="digits", probes={"ae": (big, -big), "pca": (-big, big)},
         view_ranges={"ae": ((-big, big), (-big, big)), "pca": ((big - 1e-3, big), (-big, -big + 1e-3))}))
     assert load_session(path).probes["ae"] == (big, -big)
-    window.open_path(path)
+    window.files.open_path(path)
     qtbot.waitUntil(lambda: np.allclose(window.ae_view.probe_position(), (big, -big)), timeout=20_000)
     window.repaint()  # a paint at the bounds: ±1e308 segfaulted here
     (x0, x1), _ = window.ae_view.plotItem.vb.viewRange()

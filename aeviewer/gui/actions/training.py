@@ -54,6 +54,8 @@ class TrainingController(QObject):
         self.notices = []
         self.worker = TrainingWorker(lambda: Trainer(model, train.x, config), state.shown.x, autosaver=autosaver)
         self.worker.progress.connect(self._on_progress)
+        self.worker.problem.connect(self._on_problem)
+        state.training_problem = ""
         self.worker.snapshot.connect(w.explorer.show_snapshot)
         self.worker.failed.connect(w.show_error)
         self.worker.finished_training.connect(self._on_finished)
@@ -92,6 +94,11 @@ class TrainingController(QObject):
             self.notices.append(event.notice)
             self.window.statusBar().showMessage(event.notice, 15000)
 
+    def _on_problem(self, message: str) -> None:
+        self.state.training_problem = message
+        if message:
+            self.window.statusBar().showMessage(message, 30000)
+
     def _on_finished(self, completed: bool) -> None:
         worker, w = self.worker, self.window
         if worker is not None:
@@ -106,6 +113,8 @@ class TrainingController(QObject):
             w.statusBar().showMessage(text, 15000)
         notes = self.notices + ([worker.autosaver.error] if worker and worker.autosaver
                                 and worker.autosaver.error else [])
+        if self.state.training_problem:
+            notes.insert(0, self.state.training_problem)
         self.panel.status.setText(text + "".join(f"<br>Note: {n}" for n in notes))
         self.worker = None
         self.state.status = Status.IDLE

@@ -28,6 +28,7 @@ from aeviewer.gui.panels.settings_panel import SettingsPanel
 from aeviewer.gui.views.first_run_hint import FirstRunHint
 from aeviewer.gui.views.icons import app_icon
 from aeviewer.gui.views.loss_plot import LossPlot
+from aeviewer.gui.views.problem_banner import ProblemBanner
 from aeviewer.gui.views.scatter_view import ScatterView, bind_probe
 from aeviewer.gui.workers.background import BackgroundTask
 from aeviewer.gui.workers.probe_decoder import ProbeDecoder
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.pca_view.point_clicked.connect(self.select_sample)
         self._build_layout()
         self.setWindowIcon(app_icon())
+        self.problem_banner = ProblemBanner(self.ae_view, self.state)
         self.first_run_hint = FirstRunHint.show_once(self.ae_view, self.settings)
         if self.first_run_hint is not None:
             self.ae_view.probe_released.connect(self.first_run_hint.dismiss)

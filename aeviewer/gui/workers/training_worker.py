@@ -14,6 +14,7 @@ from PySide6.QtCore import QThread, Signal
 from aeviewer.core import threads
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.inference import encode_array
+from aeviewer.core.quality import HealthMonitor
 from aeviewer.core.recovery import RecoveryAutosaver
 from aeviewer.core.train import Trainer
 
@@ -35,6 +36,7 @@ class TrainingWorker(QThread):
     SNAPSHOT_SHARE = 0.1
 
     progress = Signal(object)  # TrainProgress
+    problem = Signal(str)  # a collapse confirmed at an epoch end (one sentence), or "" when it cleared
     snapshot = Signal(object, object)  # (model copy in eval mode, codes of the shown samples)
     failed = Signal(str)
     finished_training = Signal(bool)  # True: all epochs ran; False: cancelled or failed
@@ -50,6 +52,8 @@ class TrainingWorker(QThread):
         self.snapshot_interval = snapshot_interval  # the shortest interval
         self.snapshot_every = snapshot_interval  # the current one
         self.autosaver = autosaver  # recovery checkpoints at epoch ends, in this thread (weights match history)
+        # Collapse checks at epoch ends, here between steps (the weights hold still), on the shown samples.
+        self.health = HealthMonitor(shown_x)
 
     def pause(self) -> None:
         self._control(paused=True)
@@ -88,6 +92,8 @@ class TrainingWorker(QThread):
                 if event.epoch_done and self.autosaver is not None:
                     self.autosaver.maybe_save(self.trainer.model, self.trainer.history)
                 self.progress.emit(event)
+                if event.epoch_done:
+                    self._check_health(event.epoch, event.losses)
                 now = time.monotonic()
                 if now - last >= self.snapshot_every:
                     self._emit_snapshot()
@@ -101,9 +107,22 @@ class TrainingWorker(QThread):
         try:
             if self.trainer is not None:
                 self._emit_snapshot()
+                if self.trainer.history:
+                    final = self.health.final()
+                    self.problem.emit("" if final is None else final.message)
         except Exception:
             self.failed.emit("Could not encode the data after training:\n" + traceback.format_exc())
         self.finished_training.emit(completed)
+
+    def _check_health(self, epoch: int, losses: dict[str, float]) -> None:
+        if self.trainer is None:
+            return
+        was_reported = self.health.watch.reported is not None
+        found = self.health.epoch_end(self.trainer.model, epoch, losses)
+        if found is not None:
+            self.problem.emit(found.message)
+        elif was_reported and self.health.watch.reported is None:
+            self.problem.emit("")
 
     def _emit_snapshot(self) -> None:
         if self.trainer is None:
