@@ -21,8 +21,8 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 _API = ("load_dataset", "build_model", "fit", "encode", "decode", "reconstruct", "save", "load",
         "load_user_model", "show")
-_CORE = {"Dataset": "aeviewer.core.dataset", "ModelConfig": "aeviewer.core.models",
-         "TrainConfig": "aeviewer.core.train", "AeviewerError": "aeviewer.core.errors"}
+_CORE = {"Dataset": "aeviewer.core.data.dataset", "ModelConfig": "aeviewer.core.models",
+         "TrainConfig": "aeviewer.core.train.trainer", "AeviewerError": "aeviewer.core.errors"}
 
 __all__ = [
     "AeviewerError", "Dataset", "ModelConfig", "TrainConfig", "__version__", "build_model", "decode", "encode",
@@ -42,10 +42,10 @@ if TYPE_CHECKING:
         save,
         show,
     )
-    from aeviewer.core.dataset import Dataset
+    from aeviewer.core.data.dataset import Dataset
     from aeviewer.core.errors import AeviewerError
     from aeviewer.core.models import ModelConfig
-    from aeviewer.core.train import TrainConfig
+    from aeviewer.core.train.trainer import TrainConfig
 
 
 def __getattr__(name: str) -> Any:

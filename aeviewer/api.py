@@ -13,14 +13,14 @@ import numpy as np
 if TYPE_CHECKING:
     from torch import nn
 
-    from aeviewer.core.dataset import Dataset
+    from aeviewer.core.data.dataset import Dataset
     from aeviewer.core.models import Autoencoder, ModelConfig
-    from aeviewer.core.train import TrainConfig, TrainProgress
+    from aeviewer.core.train.trainer import TrainConfig, TrainProgress
 
 
 def load_dataset(spec: str | Path) -> Dataset:
     """A built-in name ("digits", "mnist", ...) or a file or folder; see `aeviewer --help` for the formats."""
-    from aeviewer.core.loaders import load_dataset as load
+    from aeviewer.core.data.loaders import load_dataset as load
 
     return load(spec)
 
@@ -39,8 +39,8 @@ def fit(model: Autoencoder, data: Dataset | np.ndarray, config: TrainConfig | No
 
     `config` or TrainConfig(**train) (epochs, batch_size, lr, seed, device); `progress` gets every event.
     """
-    from aeviewer.core.dataset import Dataset
-    from aeviewer.core.train import TrainConfig, Trainer
+    from aeviewer.core.data.dataset import Dataset
+    from aeviewer.core.train.trainer import TrainConfig, Trainer
 
     x = data.split(test=False).x if isinstance(data, Dataset) else np.asarray(data, np.float32)
     trainer = Trainer(model, x, config if config is not None else TrainConfig(**train))
@@ -53,21 +53,21 @@ def fit(model: Autoencoder, data: Dataset | np.ndarray, config: TrainConfig | No
 
 def encode(model: nn.Module, x: np.ndarray) -> np.ndarray:
     """The codes (N×latent_dim) of samples shaped like the model's input (for a VAE: the means)."""
-    from aeviewer.core.inference import encode_array
+    from aeviewer.core.models.inference import encode_array
 
     return encode_array(model, x)  # type: ignore[arg-type]
 
 
 def decode(model: nn.Module, z: np.ndarray) -> np.ndarray:
     """Samples decoded from codes z (N×latent_dim)."""
-    from aeviewer.core.inference import decode_array
+    from aeviewer.core.models.inference import decode_array
 
     return decode_array(model, np.asarray(z, np.float32))  # type: ignore[arg-type]
 
 
 def reconstruct(model: nn.Module, x: np.ndarray) -> np.ndarray:
     """decode(encode(x)), batched."""
-    from aeviewer.core.inference import reconstruct_array
+    from aeviewer.core.models.inference import reconstruct_array
 
     return reconstruct_array(model, x)  # type: ignore[arg-type]
 
@@ -75,7 +75,7 @@ def reconstruct(model: nn.Module, x: np.ndarray) -> np.ndarray:
 def save(path: str | Path, model: Autoencoder, dataset: Dataset | None = None,
          history: list[dict[str, float]] | None = None) -> Path:
     """Weights (safetensors) plus a JSON sidecar, written atomically; returns the weights' path."""
-    from aeviewer.core.checkpoint import save_checkpoint
+    from aeviewer.core.train.checkpoint import save_checkpoint
 
     return save_checkpoint(path, model, dataset_name=dataset.name if dataset is not None else "",
                            dataset_shape=tuple(dataset.x.shape) if dataset is not None else (), history=history)
@@ -83,7 +83,7 @@ def save(path: str | Path, model: Autoencoder, dataset: Dataset | None = None,
 
 def load(path: str | Path) -> Autoencoder:
     """A model saved by `save` (or the app), in eval mode; a damaged file raises CheckpointError naming it."""
-    from aeviewer.core.checkpoint import load_checkpoint
+    from aeviewer.core.train.checkpoint import load_checkpoint
 
     return load_checkpoint(path).model
 
@@ -91,7 +91,7 @@ def load(path: str | Path) -> Autoencoder:
 def load_user_model(code: str | Path, weights: str | Path | None, input_shape: tuple[int, ...],
                     class_name: str | None = None) -> nn.Module:
     """Your own nn.Module with `encode` and `decode`, from its Python file (and weights), ready to explore."""
-    from aeviewer.core.user_model import load_user_model as load_user
+    from aeviewer.core.models.user_model import load_user_model as load_user
 
     return load_user(code, weights, input_shape, class_name)
 

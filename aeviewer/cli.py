@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from aeviewer import __version__
 from aeviewer.core.errors import AeviewerError
@@ -53,7 +54,7 @@ def _add_user_model_options(parser: argparse.ArgumentParser) -> None:
 
 def _load_user_model_for(args: argparse.Namespace, dataset):
     """--model-code/--weights → the wrapped user model, probed with the dataset's sample shape."""
-    from aeviewer.core.user_model import load_user_model
+    from aeviewer.core.models.user_model import load_user_model
 
     if not args.weights:
         raise AeviewerError("--model-code needs --weights (safetensors, or a .pt state dict)")
@@ -68,7 +69,7 @@ def _add_label_column_option(parser: argparse.ArgumentParser) -> None:
 
 def _load_data(args: argparse.Namespace, spec: str | None = None, label_column: str | None = None):
     """load_dataset with --label-column, printing what the loader decided (e.g. a detected label column)."""
-    from aeviewer.core.loaders import load_dataset
+    from aeviewer.core.data.loaders import load_dataset
 
     column = label_column if label_column is not None else getattr(args, "label_column", None)
     dataset = load_dataset(spec if spec is not None else args.data, column)
@@ -174,9 +175,9 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _model_for(args: argparse.Namespace, dataset):
     """The model `train` asks for (a preset or kind/backbone/latent…), seeded, with its training defaults."""
-    from aeviewer.core.model_limits import check_model_config
     from aeviewer.core.models import ModelConfig, build_model, preset
-    from aeviewer.core.train import TrainConfig
+    from aeviewer.core.models.model_limits import check_model_config
+    from aeviewer.core.train.trainer import TrainConfig
 
     try:
         if args.preset:
@@ -193,15 +194,15 @@ def _model_for(args: argparse.Namespace, dataset):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from aeviewer.core.distributed import launched_by_torchrun
+    from aeviewer.core.train.distributed import launched_by_torchrun
 
     _check_training_numbers(args)
     if args.run or args.resume or launched_by_torchrun():
         return cmd_train_run(args)
 
-    from aeviewer.core.checkpoint import save_checkpoint
-    from aeviewer.core.quality import HealthMonitor, evaluate, quality_summary
-    from aeviewer.core.train import TrainConfig, Trainer
+    from aeviewer.core.train.checkpoint import save_checkpoint
+    from aeviewer.core.train.quality import HealthMonitor, evaluate, quality_summary
+    from aeviewer.core.train.trainer import TrainConfig, Trainer
 
     dataset = _load_data(args)
     config, defaults, model = _model_for(args, dataset)
@@ -251,7 +252,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_train_run(args: argparse.Namespace) -> int:
     """Train into a run folder (`--run`/`--resume`), possibly as one rank of a torchrun job."""
-    from aeviewer.core import distributed
+    from aeviewer.core.train import distributed
 
     context = distributed.init_distributed(args.device) if distributed.launched_by_torchrun() else None
     finished = False
@@ -263,74 +264,119 @@ def cmd_train_run(args: argparse.Namespace) -> int:
         distributed.shutdown_distributed(finished_together=finished)
 
 
-def _train_run(args: argparse.Namespace, context) -> int:
-    import signal
+@dataclasses.dataclass
+class _RunPlan:
+    """What `train --run/--resume` will do, decided before anything trains: the folder, data, model, settings
+    and, for a resume, the saved config and state."""
 
-    from aeviewer.core import distributed, run_folder
-    from aeviewer.core.checkpoint import save_checkpoint
-    from aeviewer.core.quality import HealthMonitor
-    from aeviewer.core.train import TrainConfig, Trainer
+    folder: Path
+    data_spec: str
+    dataset: Any
+    config: Any
+    model: Any
+    train_config: Any
+    every: int
+    label_column: str | None
+    saved: dict[str, Any] | None = None
+    resume: Any = None
 
-    main_rank = context is None or context.is_main
-    say = (lambda text: print(text, file=sys.stderr)) if main_rank else (lambda text: None)
+
+def _plan_run(args: argparse.Namespace, main_rank: bool) -> _RunPlan:
+    """Read a run folder to resume, or check a new one is free; load the data and build or load the model."""
+    from aeviewer.core.train import run_folder
+    from aeviewer.core.train.trainer import TrainConfig
+
     if args.run and args.resume:
         raise AeviewerError("give either --run DIR (a new run) or --resume DIR (continue one), not both")
-    resume = None
-    every = args.checkpoint_every or 5
     if args.resume:
         folder = Path(args.resume)
         saved = run_folder.read_config(folder)
         resume = run_folder.load_resume_state(folder)
-        data_spec, model, config = saved["data"], resume.checkpoint.model, resume.checkpoint.config
-        every = args.checkpoint_every or int(saved.get("checkpoint_every") or 5)
+        config = resume.checkpoint.config
         train_config = TrainConfig.from_dict({**saved["train"], "device": args.device,  # this machine's, not the old
                                               **({"epochs": args.epochs} if args.epochs else {})})
         label_column = args.label_column if args.label_column is not None else saved.get("label_column")
-        dataset = _load_data(args, data_spec, label_column if isinstance(label_column, str) else None)
+        label_column = label_column if isinstance(label_column, str) else None
+        dataset = _load_data(args, saved["data"], label_column)
         if tuple(dataset.sample_shape) != tuple(config.input_shape):
-            raise AeviewerError(f"{folder}: the run trained on {tuple(config.input_shape)} samples but {data_spec} "
-                                f"now has {tuple(dataset.sample_shape)}")
-    else:
-        folder = Path(args.run) if args.run else Path(f"run-{Path(args.data).stem}-{args.kind}")
-        if run_folder.checkpoint_path(folder, run_folder.LAST_NAME).exists():
-            raise AeviewerError(f"{folder} already holds a run: continue it with --resume {folder}, or pick a new DIR")
-        stale_log = folder / run_folder.METRICS_NAME
-        if main_rank and stale_log.exists():  # a run that stopped before its first save: start the log afresh
-            stale_log.unlink()
-        data_spec = args.data
-        dataset = _load_data(args, data_spec)
-        config, defaults, model = _model_for(args, dataset)
-        train_config = TrainConfig(epochs=args.epochs or 20, batch_size=args.batch_size or defaults.batch_size,
-                                   lr=args.lr or defaults.lr, seed=args.seed, device=args.device)
+            raise AeviewerError(f"{folder}: the run trained on {tuple(config.input_shape)} samples but "
+                                f"{saved['data']} now has {tuple(dataset.sample_shape)}")
+        return _RunPlan(folder, saved["data"], dataset, config, resume.checkpoint.model, train_config,
+                        args.checkpoint_every or int(saved.get("checkpoint_every") or 5), label_column, saved, resume)
+    folder = Path(args.run) if args.run else Path(f"run-{Path(args.data).stem}-{args.kind}")
+    if run_folder.checkpoint_path(folder, run_folder.LAST_NAME).exists():
+        raise AeviewerError(f"{folder} already holds a run: continue it with --resume {folder}, or pick a new DIR")
+    stale_log = folder / run_folder.METRICS_NAME
+    if main_rank and stale_log.exists():  # a run that stopped before its first save: start the log afresh
+        stale_log.unlink()
+    dataset = _load_data(args, args.data)
+    config, defaults, model = _model_for(args, dataset)
+    train_config = TrainConfig(epochs=args.epochs or 20, batch_size=args.batch_size or defaults.batch_size,
+                               lr=args.lr or defaults.lr, seed=args.seed, device=args.device)
+    return _RunPlan(folder, args.data, dataset, config, model, train_config, args.checkpoint_every or 5,
+                    args.label_column)
+
+
+def _train_run(args: argparse.Namespace, context) -> int:
+    """Plan the run, build its Trainer (sharded under torchrun, at the saved position for a resume), run it."""
+    from aeviewer.core.train import distributed, run_folder
+    from aeviewer.core.train.trainer import Trainer
+
+    main_rank = context is None or context.is_main
+    say = (lambda text: print(text, file=sys.stderr)) if main_rank else (lambda text: None)
+    plan = _plan_run(args, main_rank)
     parallel, agreement = None, None
     if context is not None:
-        train_config = distributed.shared_seed(dataclasses.replace(train_config, device=context.device), context)
-        parallel, agreement = distributed.data_parallel(model, context)
+        plan.train_config = distributed.shared_seed(dataclasses.replace(plan.train_config, device=context.device),
+                                                    context)
+        parallel, agreement = distributed.data_parallel(plan.model, context)
     world = context.world_size if context is not None else 1
     point = None
-    if resume is not None:
-        before = int(saved.get("world_size") or 1)
-        point = run_folder.resume_point(resume, before, world)
-        if before != world and resume.position[1]:
+    if plan.resume is not None:
+        before = int((plan.saved or {}).get("world_size") or 1)
+        point = run_folder.resume_point(plan.resume, before, world)
+        if before != world and plan.resume.position[1]:
             say(f"note: the run used {before} process(es), now {world}: the effective batch changes with it")
-    train = dataset.split(test=False)
+    train = plan.dataset.split(test=False)
     # restore_on_cancel=False: a stop saves the exact mid-epoch state, to resume bit for bit
-    trainer = Trainer(model, train.x, train_config, parallel=parallel, resume=point, restore_on_cancel=False)
-    writer = None
-    if main_rank:
-        writer = run_folder.RunWriter(folder, dataset_name=dataset.name, dataset_shape=tuple(dataset.x.shape),
-                                      checkpoint_every=max(1, every), world_size=world)
-        writer.write_config({"data": data_spec, "model": config.to_dict(), "train": train_config.to_dict(),
-                             "world_size": world, "batch_size_per_rank": train_config.batch_size,
-                             "effective_batch_size": train_config.batch_size * world, "checkpoint_every": every,
-                             "backend": context.backend if context is not None else None,
-                             "label_column": args.label_column if resume is None else saved.get("label_column")})
+    trainer = Trainer(plan.model, train.x, plan.train_config, parallel=parallel, resume=point,
+                      restore_on_cancel=False)
+    writer = _run_writer(plan, context, world) if main_rank else None
     epoch, step = trainer.position
-    start = f"resuming at epoch {epoch} step {step}" if resume is not None else "starting"
-    say(f"{start}: {config.kind}/{config.backbone} (latent {config.latent_dim}) on {dataset.name}, "
-        f"{len(train):,} samples, {train_config.epochs} epochs on {world} process(es) ({trainer.device}"
-        f"{', ' + context.backend if context is not None else ''}); effective batch {world}×{train_config.batch_size}"
-        f" = {world * train_config.batch_size}, learning rate {train_config.lr:g}; run folder {folder}")
+    cfg, tc = plan.config, plan.train_config
+    start = f"resuming at epoch {epoch} step {step}" if plan.resume is not None else "starting"
+    say(f"{start}: "
+        f"{cfg.kind}/{cfg.backbone} (latent {cfg.latent_dim}) on {plan.dataset.name}, {len(train):,} samples, "
+        f"{tc.epochs} epochs on {world} process(es) ({trainer.device}"
+        f"{', ' + context.backend if context is not None else ''}); effective batch {world}×{tc.batch_size}"
+        f" = {world * tc.batch_size}, learning rate {tc.lr:g}; run folder {plan.folder}")
+    return _run_trainer(args, plan, trainer, writer, agreement, world, say)
+
+
+def _run_writer(plan: _RunPlan, context, world: int):
+    """The run folder's writer, with its config.json written (rank 0 only)."""
+    from aeviewer.core.train import run_folder
+
+    tc = plan.train_config
+    writer = run_folder.RunWriter(plan.folder, dataset_name=plan.dataset.name,
+                                  dataset_shape=tuple(plan.dataset.x.shape), checkpoint_every=max(1, plan.every),
+                                  world_size=world)
+    writer.write_config({"data": plan.data_spec, "model": plan.config.to_dict(), "train": tc.to_dict(),
+                         "world_size": world, "batch_size_per_rank": tc.batch_size,
+                         "effective_batch_size": tc.batch_size * world, "checkpoint_every": plan.every,
+                         "backend": context.backend if context is not None else None,
+                         "label_column": plan.label_column if plan.resume is None
+                         else (plan.saved or {}).get("label_column")})
+    return writer
+
+
+def _run_trainer(args: argparse.Namespace, plan: _RunPlan, trainer, writer, agreement, world: int, say) -> int:
+    """Iterate the Trainer: log, checkpoint and check health at epoch ends; SIGTERM/SIGINT save and stop."""
+    import signal
+
+    from aeviewer.core.train import run_folder
+    from aeviewer.core.train.checkpoint import save_checkpoint
+    from aeviewer.core.train.quality import HealthMonitor
 
     stop_signal: list[int] = []
 
@@ -342,7 +388,7 @@ def _train_run(args: argparse.Namespace, context) -> int:
             trainer.cancel()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
-    health = HealthMonitor(train.x)
+    health = HealthMonitor(plan.dataset.split(test=False).x)
     try:
         for event in trainer.run():
             if writer is None:
@@ -351,7 +397,7 @@ def _train_run(args: argparse.Namespace, context) -> int:
             if event.epoch_done:
                 terms = "  ".join(f"{k} {v:.5g}" for k, v in event.losses.items())
                 say(f"epoch {event.epoch:3d}/{event.epochs}  {terms}  {event.samples_per_s * world:,.0f} samples/s")
-                writer.save(trainer, train_config, numbered=event.epoch % writer.checkpoint_every == 0)
+                writer.save(trainer, plan.train_config, numbered=event.epoch % writer.checkpoint_every == 0)
                 collapse = health.epoch_end(trainer.model, event.epoch, event.losses)
                 if collapse is not None:
                     say(f"warning: {collapse.message}")
@@ -360,24 +406,25 @@ def _train_run(args: argparse.Namespace, context) -> int:
             signal.signal(sig, handler)
     if trainer.cancelled or stop_signal:
         if writer is not None:
-            last = writer.save(trainer, train_config, numbered=False)
+            last = writer.save(trainer, plan.train_config, numbered=False)
             epoch, step = trainer.position
-            say(f"stopped at epoch {epoch} step {step}; saved {last}. Continue with: aeviewer train --resume {folder}")
+            say(f"stopped at epoch {epoch} step {step}; saved {last}. "
+                f"Continue with: aeviewer train --resume {plan.folder}")
         return 128 + (stop_signal[0] if stop_signal else signal.SIGTERM)
     if writer is not None:
-        last = run_folder.checkpoint_path(folder, run_folder.LAST_NAME)
+        last = run_folder.checkpoint_path(plan.folder, run_folder.LAST_NAME)
         if args.out:
-            last = save_checkpoint(args.out, trainer.model, dataset_name=dataset.name,
-                                   dataset_shape=tuple(dataset.x.shape), history=trainer.history,
-                                   train_config=train_config)
+            last = save_checkpoint(args.out, trainer.model, dataset_name=plan.dataset.name,
+                                   dataset_shape=tuple(plan.dataset.x.shape), history=trainer.history,
+                                   train_config=plan.train_config)
         print(last)
     return 0
 
 
 def cmd_encode(args: argparse.Namespace) -> int:
 
-    from aeviewer.core.checkpoint import load_checkpoint
-    from aeviewer.core.inference import encode_array
+    from aeviewer.core.models.inference import encode_array
+    from aeviewer.core.train.checkpoint import load_checkpoint
 
     if bool(args.model) == bool(args.model_code):
         raise AeviewerError("encode needs either --model CHECKPOINT or --model-code FILE.py --weights W")
@@ -430,7 +477,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     if path.suffix.lower() == ".aev":
         return _info_session(path)
     if path.suffix.lower() in MODEL_SUFFIXES:
-        from aeviewer.core.checkpoint import load_checkpoint
+        from aeviewer.core.train.checkpoint import load_checkpoint
 
         loaded = load_checkpoint(path)
         n_params = sum(p.numel() for p in loaded.model.parameters())
@@ -462,7 +509,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 def _info_session(path: Path) -> int:
     """`info` on a saved session: what it will reopen (dataset, model, view), after validating all of it."""
-    from aeviewer.core.session import load_session
+    from aeviewer.core.session.session import load_session
 
     session = load_session(path)
     print(f"{path}: aeviewer session")
@@ -488,7 +535,7 @@ def _info_session(path: Path) -> int:
 
 
 def cmd_data(args: argparse.Namespace) -> int:
-    from aeviewer.core import download
+    from aeviewer.core.data import download
 
     if args.data_command == "list":
         for name, present, path in download.list_datasets():
@@ -512,8 +559,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     """Headless exports from a session or a model + dataset; the same core code as the window's."""
     import numpy as np
 
-    from aeviewer.core import export
-    from aeviewer.core.scene import Scene
+    from aeviewer.core.session import export
+    from aeviewer.core.session.scene import Scene
 
     if not 16 <= args.size <= MAX_EXPORT_SIDE:
         raise AeviewerError(f"--size {args.size} is out of range (16 to {MAX_EXPORT_SIDE:,} pixels)")
@@ -528,7 +575,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         dataset = _load_data(args)
         scene = Scene.from_model(_load_user_model_for(args, dataset), dataset, args.model_code)
     else:
-        from aeviewer.core.checkpoint import load_checkpoint
+        from aeviewer.core.train.checkpoint import load_checkpoint
 
         loaded = load_checkpoint(args.model)
         scene = Scene.from_model(loaded.model, _load_data(args), str(args.model), dict(loaded.meta))

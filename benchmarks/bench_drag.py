@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from PySide6.QtCore import QEvent, QPointF, Qt
 
-from aeviewer.core.images import to_pixels
+from aeviewer.core.data.images import to_pixels
 from aeviewer.core.models import ModelConfig, build_model, preset
 from benchmarks.common import Figure, emit, percentiles
 from benchmarks.gui_harness import app, main_window, mnist_like, probe_pixel, send_mouse

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from aeviewer.core.embedding import has_module, tsne_points
+from aeviewer.core.latent.embedding import has_module, tsne_points
 from benchmarks.common import Figure, emit
 
 

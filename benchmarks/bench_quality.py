@@ -16,11 +16,11 @@ from pathlib import Path
 
 import torch
 
-from aeviewer.core.dataset import Dataset
+from aeviewer.core.data.dataset import Dataset
+from aeviewer.core.data.reference_data import load_digits_split, load_mnist5k
 from aeviewer.core.models import PRESETS, ModelConfig, build_model, preset
-from aeviewer.core.quality import QualityReport, evaluate
-from aeviewer.core.reference_data import load_digits_split, load_mnist5k
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.train.quality import QualityReport, evaluate
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 from benchmarks.common import Figure, emit, machine
 
 #: The window's training defaults (gui settings panel): lr 3e-3, batch 128; kind/backbone/latent vary.
@@ -123,7 +123,7 @@ def main() -> None:
         rows += grid(mnist, args)
         rows += presets(load_digits_split(), args)
     if args.full_mnist:
-        from aeviewer.core.loaders import load_dataset
+        from aeviewer.core.data.loaders import load_dataset
 
         rows += [r for r in presets(load_dataset("mnist"), args) if r.name == "deep-30"]
     TABLE.write_text(f"Machine: {machine()}, {time.strftime('%Y-%m-%d')}\n\n{HEADER}\n"

@@ -13,7 +13,7 @@ import torch
 from torch.utils.data import DataLoader, TensorDataset
 
 from aeviewer.core.models import build_model, preset
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 from benchmarks.common import Figure, emit, machine
 
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QPointF, QSettings, Qt  # noqa: E402
 from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from aeviewer.core.dataset import Dataset  # noqa: E402
+from aeviewer.core.data.dataset import Dataset  # noqa: E402
 
 
 def app() -> QApplication:
@@ -39,7 +39,7 @@ def mnist_like(n: int = 12_000, seed: int = 0) -> Dataset:
 def main_window(dataset: Dataset, tmpdir: str):
     """The window as the app has it once started: torch's one-time optimizer imports already paid
     (the app does that in the background right after its first paint, see gui/startup.py)."""
-    from aeviewer.core.warmup import warm_up
+    from aeviewer.core.train.warmup import warm_up
     from aeviewer.gui.app.main_window import MainWindow
 
     warm_up()

@@ -11,7 +11,7 @@ import unittest.mock as mock
 
 import numpy as np
 
-from aeviewer.core.embedding import fit_embedding, has_module, tsne_points
+from aeviewer.core.latent.embedding import fit_embedding, has_module, tsne_points
 
 
 def main(n: int = 2000) -> None:
@@ -34,7 +34,7 @@ def main(n: int = 2000) -> None:
         print(f"{method:5s} n={n}: fit {fit:6.2f} s · inverse {inv * 1e3:6.3f} ms · forward {fwd * 1e3:6.3f} ms "
               f"· {emb.inverse_label}")
     if has_module("openTSNE"):
-        with mock.patch("aeviewer.core.embedding.has_module", lambda name: name != "openTSNE"):
+        with mock.patch("aeviewer.core.latent.embedding.has_module", lambda name: name != "openTSNE"):
             t = time.perf_counter()
             tsne_points(codes)
             print(f"tsne  n={n}: scikit-learn fallback fit {time.perf_counter() - t:6.2f} s")

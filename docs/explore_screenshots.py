@@ -14,9 +14,9 @@ import numpy as np
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from aeviewer.core.loaders import load_dataset
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.models import ModelConfig, build_model
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 from aeviewer.gui.app.main_window import MainWindow
 
 DOCS = Path(__file__).resolve().parent

@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from aeviewer.cli import main
-from aeviewer.core.checkpoint import load_checkpoint
-from aeviewer.core.recording import ProbePath, class_centres
-from aeviewer.core.scene import Scene
-from aeviewer.core.session import Session, save_session
+from aeviewer.core.session.recording import ProbePath, class_centres
+from aeviewer.core.session.scene import Scene
+from aeviewer.core.session.session import Session, save_session
+from aeviewer.core.train.checkpoint import load_checkpoint
 
 
 def scripted_drag(points: np.ndarray, labels: np.ndarray) -> ProbePath:

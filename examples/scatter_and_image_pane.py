@@ -12,7 +12,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 
 import aeviewer
-from aeviewer.core.explore import AutoencoderSpace, shown_samples
+from aeviewer.core.latent.spaces import AutoencoderSpace, shown_samples
 from aeviewer.core.state import ExplorerState
 from aeviewer.gui.views.image_pane import ImagePane
 from aeviewer.gui.views.scatter_view import ScatterView, bind_probe

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from aeviewer.cli import main
-from aeviewer.core.checkpoint import load_checkpoint
+from aeviewer.core.train.checkpoint import load_checkpoint
 
 
 def test_train_writes_a_model_that_loads_back_and_encodes(tmp_path, capsys, monkeypatch):

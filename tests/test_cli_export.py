@@ -9,11 +9,11 @@ import pytest
 from PIL import Image
 
 from aeviewer.cli import main
-from aeviewer.core.checkpoint import save_checkpoint
-from aeviewer.core.loaders import load_dataset
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.models import ModelConfig, build_model
-from aeviewer.core.recording import ProbePath
-from aeviewer.core.session import Session, save_session
+from aeviewer.core.session.recording import ProbePath
+from aeviewer.core.session.session import Session, save_session
+from aeviewer.core.train.checkpoint import save_checkpoint
 
 
 @pytest.fixture(scope="module")

@@ -7,9 +7,9 @@ import torch
 
 from aeviewer.cli import main
 from aeviewer.core import atomic
-from aeviewer.core.checkpoint import load_checkpoint
 from aeviewer.core.models import Autoencoder
-from aeviewer.core.train import Trainer
+from aeviewer.core.train.checkpoint import load_checkpoint
+from aeviewer.core.train.trainer import Trainer
 
 
 def test_ctrl_c_saves_the_last_completed_epoch(tmp_path, capsys, monkeypatch):

@@ -24,7 +24,7 @@ def test_self_test_passes_without_a_display():
 
 
 def test_a_broken_decoder_fails_the_self_test_naming_the_step(monkeypatch, capsys):
-    from aeviewer.core.explore import AutoencoderSpace
+    from aeviewer.core.latent.spaces import AutoencoderSpace
 
     monkeypatch.setattr(AutoencoderSpace, "decode_at", lambda self, xy: np.full(64, np.nan, np.float32))
     assert main(["--self-test"]) == 2

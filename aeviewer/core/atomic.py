@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import AeviewerError
+from aeviewer.core.errors import AeviewerError
 
 
 class WriteError(AeviewerError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from aeviewer.core.dataset import Dataset
+from aeviewer.core.data.dataset import Dataset
 
 
 def format_shape(shape: Iterable[int]) -> str:

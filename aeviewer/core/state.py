@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from psygnal import SignalGroup, evented
 
-from aeviewer.core.dataset import Dataset
-from aeviewer.core.recording import ProbePath
-from aeviewer.core.session import Session, dataset_reference
+from aeviewer.core.data.dataset import Dataset
+from aeviewer.core.session.recording import ProbePath
+from aeviewer.core.session.session import Session, dataset_reference
 
 if TYPE_CHECKING:
     import torch
 
-    from aeviewer.core.explore import AutoencoderSpace, PcaSpace
+    from aeviewer.core.latent.spaces import AutoencoderSpace, PcaSpace
 
 Probe = tuple[float, float]
 ViewRange = tuple[tuple[float, float], tuple[float, float]]
@@ -60,7 +60,7 @@ class ExplorerState:
     projection: str = "pca"  # the embedding method asked for (the shown one is ae_space.projection.method)
     theme: str = "light"
     status: Status = Status.IDLE
-    training_problem: str = ""  # one sentence naming a collapse (core/collapse.py), "" while training looks healthy
+    training_problem: str = ""  # a sentence naming a collapse (core/train/collapse.py); "" while healthy
 
     events: ClassVar[SignalGroup]  # added by @evented: one signal per field
 

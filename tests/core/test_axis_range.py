@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aeviewer.core.axis_range import step_range, sticky_range
+from aeviewer.core.latent.axis_range import step_range, sticky_range
 
 
 def test_step_axis_changes_only_a_few_times_over_a_long_run_and_stays_mostly_full():

@@ -8,11 +8,11 @@ import torch
 from safetensors.torch import save_file
 
 from aeviewer.core import atomic
-from aeviewer.core.checkpoint import CHECKPOINT_FORMAT_VERSION, load_checkpoint, save_checkpoint
 from aeviewer.core.errors import CheckpointError
-from aeviewer.core.inference import decode_array, encode_array
 from aeviewer.core.models import build_model
-from aeviewer.core.train import TrainConfig
+from aeviewer.core.models.inference import decode_array, encode_array
+from aeviewer.core.train.checkpoint import CHECKPOINT_FORMAT_VERSION, load_checkpoint, save_checkpoint
+from aeviewer.core.train.trainer import TrainConfig
 
 from .model_data import blobs, small_config
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aeviewer.core.checkpoint import LoadedCheckpoint, load_checkpoint, save_checkpoint
 from aeviewer.core.errors import CheckpointError
 from aeviewer.core.models import build_model
+from aeviewer.core.train.checkpoint import LoadedCheckpoint, load_checkpoint, save_checkpoint
 from tests.fuzz_settings import FUZZ
 
 from .model_data import small_config

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from aeviewer.core.collapse import Collapse, CollapseWatch, active_dimensions, diagnose
 from aeviewer.core.models import ModelConfig, build_model
-from aeviewer.core.quality import HealthMonitor, QualityReport, check_collapse, quality_summary
+from aeviewer.core.train.collapse import Collapse, CollapseWatch, active_dimensions, diagnose
+from aeviewer.core.train.quality import HealthMonitor, QualityReport, check_collapse, quality_summary
 
 RNG = np.random.default_rng(0)
 X = RNG.random((200, 64)).astype(np.float32)

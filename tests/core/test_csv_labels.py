@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from aeviewer.cli import main
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.errors import DatasetError
-from aeviewer.core.loaders import load_dataset
 from tests.datafiles import write_csv
 
 

@@ -14,8 +14,8 @@ import pytest
 import torch
 
 from aeviewer.cli import main
-from aeviewer.core.checkpoint import load_checkpoint
-from aeviewer.core.run_folder import checkpoint_path, read_config
+from aeviewer.core.train.checkpoint import load_checkpoint
+from aeviewer.core.train.run_folder import checkpoint_path, read_config
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,12 +17,12 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aeviewer.core import run_folder
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.errors import AeviewerError, CheckpointError, DatasetError
-from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import build_model
-from aeviewer.core.recording import ProbePath, load_probe_path
-from aeviewer.core.session import Session, load_session, save_session
+from aeviewer.core.session.recording import ProbePath, load_probe_path
+from aeviewer.core.session.session import Session, load_session, save_session
+from aeviewer.core.train import run_folder
 from tests.fuzz_settings import FUZZ
 
 from .model_data import small_config
@@ -137,7 +137,7 @@ def _valid_run(root: Path) -> Path:
     run = root / "run"
     run.mkdir()
     model = build_model(small_config(hidden=(4,)), seed=0)
-    from aeviewer.core.checkpoint import save_checkpoint
+    from aeviewer.core.train.checkpoint import save_checkpoint
 
     save_checkpoint(run / "last.safetensors", model, dataset_name="d", history=[{"loss": 0.5}])
     (run / "config.json").write_text(json.dumps({

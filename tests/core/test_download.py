@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from aeviewer.core import download
-from aeviewer.core.download import DownloadCancelled, RemoteFile, fetch_dataset, list_datasets
+from aeviewer.core.data import download
+from aeviewer.core.data.download import DownloadCancelled, RemoteFile, fetch_dataset, list_datasets
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.errors import DatasetError, DownloadError
-from aeviewer.core.loaders import load_dataset
 from tests.datafiles import cifar_tar_gz, md5, mnist_gz_files, sample_images
 
 N_TRAIN, N_TEST = 120, 10
@@ -164,7 +164,7 @@ def test_fetch_success(data_dir: Path, server: _FileServer, mnist_catalogue: dow
 
     ds = load_dataset("mnist")
     assert ds.name == "mnist" and len(ds) == N_TRAIN + N_TEST
-    from aeviewer.core.session import dataset_reference
+    from aeviewer.core.session.session import dataset_reference
 
     assert dataset_reference(ds) == "mnist"  # the downloaded set is saved in sessions by its name
     assert ds.is_test is not None and ds.is_test.sum() == N_TEST

@@ -8,7 +8,8 @@ import threading
 import numpy as np
 import pytest
 
-from aeviewer.core.embedding import (
+from aeviewer.core.errors import AeviewerError
+from aeviewer.core.latent.embedding import (
     EmbeddingCancelled,
     IdwInverse,
     fit_embedding,
@@ -16,7 +17,6 @@ from aeviewer.core.embedding import (
     method_availability,
     pca_embedding,
 )
-from aeviewer.core.errors import AeviewerError
 
 
 def clustered_codes(n: int = 150, d: int = 8, seed: int = 0) -> np.ndarray:

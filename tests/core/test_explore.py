@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from aeviewer.core.dataset import Dataset
-from aeviewer.core.explore import (
+from aeviewer.core.data.dataset import Dataset
+from aeviewer.core.data.images import display_shape, to_pixels
+from aeviewer.core.latent.projection import PlaneProjection
+from aeviewer.core.latent.spaces import (
     AutoencoderSpace,
     DatasetBaseline,
     PcaSpace,
@@ -15,9 +17,7 @@ from aeviewer.core.explore import (
     pca_error_at,
     shown_samples,
 )
-from aeviewer.core.images import display_shape, to_pixels
 from aeviewer.core.models import ModelConfig, build_model
-from aeviewer.core.projection import PlaneProjection
 
 
 def small_dataset(n: int = 120) -> Dataset:

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import pytest
 
-from aeviewer.core.export import (
+from aeviewer.core.session.export import (
     ExportCancelled,
     ExportError,
     ScatterRenderer,
@@ -20,7 +20,7 @@ from aeviewer.core.export import (
     write_animation,
     write_projector_tsv,
 )
-from aeviewer.core.recording import ProbePath
+from aeviewer.core.session.recording import ProbePath
 
 
 def read_tsv(path):

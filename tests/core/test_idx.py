@@ -9,9 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from aeviewer.core.data.loaders import load_dataset
+from aeviewer.core.data.loaders.idx import FASHION_MNIST_CLASSES, read_idx
 from aeviewer.core.errors import DatasetError
-from aeviewer.core.loaders import load_dataset
-from aeviewer.core.loaders.idx import FASHION_MNIST_CLASSES, read_idx
 from tests.datafiles import idx_bytes, make_mnist_layout, sample_images, write_bytes, write_idx
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aeviewer.core.generation import CodeSampler
-from aeviewer.core.interpolation import attribute_vector, interpolate, slerp
-from aeviewer.core.manifold import grid_points, manifold_grid
+from aeviewer.core.latent.generation import CodeSampler
+from aeviewer.core.latent.interpolation import attribute_vector, interpolate, slerp
+from aeviewer.core.latent.manifold import grid_points, manifold_grid
 
 
 def test_linear_path_is_evenly_spaced_with_exact_ends():
@@ -90,7 +90,7 @@ def test_manifold_grid_mosaic_has_one_tile_per_grid_point():
 
 
 def test_decoder_maps_say_where_the_data_is():
-    from aeviewer.core.decoder_map import decoder_map
+    from aeviewer.core.latent.decoder_map import decoder_map
 
     rng = np.random.default_rng(3)
     data = rng.normal(size=(300, 2))
@@ -107,7 +107,7 @@ def test_decoder_maps_say_where_the_data_is():
 
 
 def test_corruptions_change_what_they_say_and_nothing_at_zero():
-    from aeviewer.core.corruption import corrupt
+    from aeviewer.core.data.corruption import corrupt
 
     x = np.full((1, 8, 8), 0.5, np.float32)
     for kind in ("gaussian", "salt_pepper", "occlusion"):
@@ -123,7 +123,7 @@ def test_corruptions_change_what_they_say_and_nothing_at_zero():
 
 
 def test_lasso_and_box_select_the_enclosed_points():
-    from aeviewer.core.selection import points_in_box, points_in_polygon
+    from aeviewer.core.latent.selection import points_in_box, points_in_polygon
 
     pts = np.array([[0.2, 0.2], [1.5, 0.5], [0.9, 0.9], [0.2, 0.6], [-1, 0]])
     triangle = np.array([[0, 0], [1, 0], [0, 1]])  # the lower-left half of the unit square

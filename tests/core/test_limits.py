@@ -10,8 +10,8 @@ import pytest
 
 from aeviewer.core import safe_json
 from aeviewer.core.memory_budget import BUDGET_ENV, MemoryBudgetExceeded, check_bytes
-from aeviewer.core.model_limits import ModelLimitError, check_model_config
 from aeviewer.core.models import ModelConfig
+from aeviewer.core.models.model_limits import ModelLimitError, check_model_config
 
 
 def test_nesting_is_measured_outside_strings():

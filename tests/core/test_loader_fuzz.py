@@ -11,9 +11,9 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aeviewer.core.dataset import Dataset
+from aeviewer.core.data.dataset import Dataset
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.errors import DatasetError
-from aeviewer.core.loaders import load_dataset
 from tests.datafiles import cifar_batch_bytes, idx_bytes, sample_images, sample_labels
 from tests.fuzz_settings import FUZZ
 

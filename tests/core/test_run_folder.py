@@ -15,10 +15,10 @@ import pytest
 import torch
 
 from aeviewer.cli import main
-from aeviewer.core.checkpoint import load_checkpoint
 from aeviewer.core.errors import CheckpointError
 from aeviewer.core.models import ModelConfig, build_model
-from aeviewer.core.run_folder import (
+from aeviewer.core.train.checkpoint import load_checkpoint
+from aeviewer.core.train.run_folder import (
     MetricsTail,
     RunWriter,
     checkpoint_path,
@@ -27,7 +27,7 @@ from aeviewer.core.run_folder import (
     resume_point,
     state_path,
 )
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -10,10 +10,10 @@ import pytest
 import torch
 
 from aeviewer.core.errors import CheckpointError
-from aeviewer.core.inference import reconstruct_array
 from aeviewer.core.models import build_model
-from aeviewer.core.recording import ProbePath
-from aeviewer.core.session import Session, load_session, models_equal, save_session
+from aeviewer.core.models.inference import reconstruct_array
+from aeviewer.core.session.recording import ProbePath
+from aeviewer.core.session.session import Session, load_session, models_equal, save_session
 from tests.core.model_data import blobs, small_config
 
 
@@ -138,8 +138,8 @@ def test_model_outputs_survive_exactly(tmp_path):
 
 
 def test_dataset_reference_is_the_builtin_name_or_an_absolute_path(tmp_path, monkeypatch):
-    from aeviewer.core.dataset import Dataset
-    from aeviewer.core.session import dataset_reference
+    from aeviewer.core.data.dataset import Dataset
+    from aeviewer.core.session.session import dataset_reference
 
     x = np.zeros((2, 4), dtype=np.float32)
     assert dataset_reference(Dataset("digits", x, source="scikit-learn digits")) == "digits"

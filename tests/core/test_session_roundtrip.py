@@ -15,14 +15,14 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aeviewer.core.dataset_ref import fingerprint
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.errors import CheckpointError
-from aeviewer.core.loaders import load_dataset
 from aeviewer.core.models import ModelConfig, build_model
-from aeviewer.core.recording import ProbePath
-from aeviewer.core.session import Session, dataset_reference, load_session, save_session
-from aeviewer.core.session_schema import MAX_COORD
-from aeviewer.core.user_model import load_user_model
+from aeviewer.core.models.user_model import load_user_model
+from aeviewer.core.session.dataset_ref import fingerprint
+from aeviewer.core.session.recording import ProbePath
+from aeviewer.core.session.schema import MAX_COORD
+from aeviewer.core.session.session import Session, dataset_reference, load_session, save_session
 from tests.datafiles import make_image_folder, make_mnist_layout, sample_images, sample_labels, write_csv
 
 BYO_CODE = """

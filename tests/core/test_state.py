@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from aeviewer.core.dataset import Dataset
+from aeviewer.core.data.dataset import Dataset
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.explore import AutoencoderSpace, shown_samples
-from aeviewer.core.loaders import load_dataset
+from aeviewer.core.latent.spaces import AutoencoderSpace, shown_samples
 from aeviewer.core.models import build_model
-from aeviewer.core.session import load_session, save_session
+from aeviewer.core.session.session import load_session, save_session
 from aeviewer.core.shapes import format_shape, model_fit_problem
 from aeviewer.core.state import ExplorerState, Status
 from tests.core.model_data import small_config

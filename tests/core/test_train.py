@@ -6,9 +6,9 @@ import pytest
 import torch
 
 from aeviewer.core.errors import TrainingError
-from aeviewer.core.inference import decode_array, encode_array
 from aeviewer.core.models import build_model
-from aeviewer.core.train import NonFiniteLossError, TrainConfig, Trainer, TrainProgress
+from aeviewer.core.models.inference import decode_array, encode_array
+from aeviewer.core.train.trainer import NonFiniteLossError, TrainConfig, Trainer, TrainProgress
 
 from .model_data import blobs, small_config
 

@@ -7,7 +7,7 @@ import torch
 
 from aeviewer.core.errors import TrainingError
 from aeviewer.core.models import build_model
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 
 from .model_data import blobs, small_config
 

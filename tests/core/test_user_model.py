@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
-from aeviewer.core.dataset import Dataset
+from aeviewer.core.data.dataset import Dataset
 from aeviewer.core.errors import CheckpointError
-from aeviewer.core.explore import AutoencoderSpace
-from aeviewer.core.user_model import load_user_model
+from aeviewer.core.latent.spaces import AutoencoderSpace
+from aeviewer.core.models.user_model import load_user_model
 
 # Written the way the PyTorch VAE examples write it: flat inputs, encode -> (mu, logvar), sigmoid decoder.
 TUTORIAL_VAE = '''

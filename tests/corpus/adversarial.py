@@ -38,20 +38,20 @@ kind, path = sys.argv[1], Path(sys.argv[2])
 from aeviewer.core.errors import AeviewerError
 try:
     if kind == "dataset":
-        from aeviewer.core.loaders import load_dataset; load_dataset(path)
+        from aeviewer.core.data.loaders import load_dataset; load_dataset(path)
     elif kind == "model":
-        from aeviewer.core.checkpoint import load_checkpoint; load_checkpoint(path)
+        from aeviewer.core.train.checkpoint import load_checkpoint; load_checkpoint(path)
     elif kind == "session":
-        from aeviewer.core.scene import Scene; Scene.from_session(path)
+        from aeviewer.core.session.scene import Scene; Scene.from_session(path)
     elif kind == "run":
         from aeviewer.core import run_folder; run_folder.read_config(path); run_folder.load_resume_state(path)
     elif kind == "user-model":
-        from aeviewer.core.user_model import load_user_model
+        from aeviewer.core.models.user_model import load_user_model
         load_user_model(path, path.parent / "weights.safetensors", (1, 8, 8))
     elif kind == "recording":
-        from aeviewer.core.recording import load_probe_path; load_probe_path(path)
+        from aeviewer.core.session.recording import load_probe_path; load_probe_path(path)
     elif kind == "follow":
-        from aeviewer.core.run_folder import MetricsTail; MetricsTail(path / "metrics.jsonl").read_new()
+        from aeviewer.core.train.run_folder import MetricsTail; MetricsTail(path / "metrics.jsonl").read_new()
 except AeviewerError as exc:
     print("aeviewer: error:", exc, file=sys.stderr)
     sys.exit(2)
@@ -155,9 +155,9 @@ def _mutants(root: Path, count: int, seed: int) -> list[tuple[str, Path, str]]:
     """Random byte mutations of valid files of every format: (name, path, opens_as)."""
     import numpy as np
 
-    from aeviewer.core.checkpoint import save_checkpoint
     from aeviewer.core.models import ModelConfig, build_model
-    from aeviewer.core.session import Session, save_session
+    from aeviewer.core.session.session import Session, save_session
+    from aeviewer.core.train.checkpoint import save_checkpoint
     from tests.datafiles import idx_bytes, sample_images, sample_labels, write_csv
 
     valid = root / "valid"
@@ -197,8 +197,8 @@ def _hostile_commands(root: Path) -> list[Case]:
     follow.mkdir()
     (follow / "metrics.jsonl").write_bytes(b"[" * 100_000 + b"\n" + b'{"step": 1, "losses": {"a": 1}}\n')
     from aeviewer.core.models import ModelConfig, build_model
-    from aeviewer.core.recording import ProbePath
-    from aeviewer.core.session import Session, save_session
+    from aeviewer.core.session.recording import ProbePath
+    from aeviewer.core.session.session import Session, save_session
 
     session = save_session(root / "valid.aev", Session(
         dataset="digits", model=build_model(ModelConfig(input_shape=(1, 8, 8), hidden=(8,)), seed=0),

@@ -487,7 +487,7 @@ def ckpt_billion_parameters(folder: Path) -> Path:
 
 def _session_doc(folder: Path) -> tuple[Path, dict]:
     """A valid session file in `folder` (a small model, digits) and its session.json, to be edited."""
-    from aeviewer.core.session import Session, save_session
+    from aeviewer.core.session.session import Session, save_session
 
     path = save_session(folder / "view.aev", Session(dataset="digits", model=_model(), probes={"ae": (0.5, 0.5)},
                                                      view_ranges={"ae": ((0, 1), (0, 1))}))
@@ -546,7 +546,7 @@ def session_not_zip(folder: Path) -> Path:
 
 def session_changed_dataset(folder: Path) -> Path:
     """A session saved on data.npy, whose data.npy was later replaced by a different array of the same name."""
-    from aeviewer.core.session import Session, save_session
+    from aeviewer.core.session.session import Session, save_session
 
     data = folder / "data.npy"
     np.save(data, np.zeros((6, 16), np.float32))
@@ -557,8 +557,8 @@ def session_changed_dataset(folder: Path) -> Path:
 
 def session_lost_model_code(folder: Path) -> Path:
     """A session holding your own model whose Python file was deleted afterwards."""
-    from aeviewer.core.session import Session, save_session
-    from aeviewer.core.user_model import load_user_model
+    from aeviewer.core.models.user_model import load_user_model
+    from aeviewer.core.session.session import Session, save_session
 
     code = folder / "mine.py"
     code.write_text(_USER_MODEL.format(encode="return x.reshape(len(x), -1)[:, :2]", decode=_GOOD_DECODE))
@@ -640,7 +640,7 @@ def _run_folder(folder: Path, config: dict | str | None = "valid", state: object
     """A run folder with a config.json, a `last` checkpoint of the small model after 1 epoch and its state."""
     import torch
 
-    from aeviewer.core.checkpoint import save_checkpoint
+    from aeviewer.core.train.checkpoint import save_checkpoint
 
     run = folder / "run"
     run.mkdir()

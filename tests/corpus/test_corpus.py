@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from aeviewer.cli import main
-from aeviewer.core import run_folder
-from aeviewer.core.checkpoint import load_checkpoint
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.errors import AeviewerError, CheckpointError, DatasetError
-from aeviewer.core.loaders import load_dataset
-from aeviewer.core.recording import load_probe_path
-from aeviewer.core.session import load_session
-from aeviewer.core.user_model import load_user_model
+from aeviewer.core.models.user_model import load_user_model
+from aeviewer.core.session.recording import load_probe_path
+from aeviewer.core.session.session import load_session
+from aeviewer.core.train import run_folder
+from aeviewer.core.train.checkpoint import load_checkpoint
 from tests.corpus.make_corpus import CORPUS, MARKER_NAME, BadInput, _Mark, readme_table
 
 README = Path(__file__).resolve().parents[2] / "README.md"

@@ -15,7 +15,7 @@ def make_main_window(qtbot, tmp_path):
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from aeviewer.core.loaders import load_dataset
+    from aeviewer.core.data.loaders import load_dataset
     from aeviewer.gui.app.main_window import MainWindow
 
     before = set(QApplication.topLevelWidgets())

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.session import Session, load_session, save_session
-from aeviewer.core.session_schema import MAX_COORD
+from aeviewer.core.session.schema import MAX_COORD
+from aeviewer.core.session.session import Session, load_session, save_session
 from aeviewer.gui.dialogs.user_model_dialog import open_user_model
 from tests.corpus.make_corpus import CORPUS
 
@@ -59,7 +59,7 @@ def test_a_session_at_the_coordinate_bounds_opens_and_draws(make_main_window, qt
 
 
 def test_a_session_with_your_own_model_saves_and_reopens_in_the_window(make_main_window, qtbot, tmp_path):
-    from aeviewer.core.user_model import UserAutoencoder
+    from aeviewer.core.models.user_model import UserAutoencoder
     from tests.core.test_session_roundtrip import BYO_CODE
 
     code = tmp_path / "mine.py"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import torch
 from PySide6.QtWidgets import QWidget
 
-from aeviewer.core.loaders import load_dataset
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.models import ModelConfig, build_model
 from aeviewer.core.state import ExplorerState
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 from aeviewer.gui.views.problem_banner import ProblemBanner
 from aeviewer.gui.workers.training_worker import TrainingWorker
 

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from PySide6.QtCore import QPointF, Qt
 
-from aeviewer.core.images import to_pixels
+from aeviewer.core.data.images import to_pixels
 from aeviewer.core.models import ModelConfig, build_model
 from tests.gui import mouse
 
@@ -280,7 +280,7 @@ def test_shift_drag_lasso_selects_the_points_it_encloses(make_main_window, qtbot
     from PySide6.QtGui import QMouseEvent
     from PySide6.QtWidgets import QApplication
 
-    from aeviewer.core.selection import points_in_polygon
+    from aeviewer.core.latent.selection import points_in_polygon
 
     w = make_main_window()
     dock, view = w.explore, w.ae_view

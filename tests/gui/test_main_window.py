@@ -7,8 +7,8 @@ import pytest
 import torch
 from PySide6.QtCore import QPointF, Qt
 
-from aeviewer.core.images import to_pixels
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.data.images import to_pixels
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 from tests.gui import mouse
 
 
@@ -283,8 +283,8 @@ def test_a_bad_model_file_gives_an_error_naming_it(make_main_window, tmp_path, c
 
 
 def test_a_model_for_other_inputs_is_refused(make_main_window, tmp_path):
-    from aeviewer.core.checkpoint import save_checkpoint
     from aeviewer.core.models import ModelConfig, build_model
+    from aeviewer.core.train.checkpoint import save_checkpoint
 
     w = make_main_window()
     path = save_checkpoint(tmp_path / "mnist.safetensors", build_model(ModelConfig(input_shape=(1, 28, 28))))
@@ -295,7 +295,7 @@ def test_a_model_for_other_inputs_is_refused(make_main_window, tmp_path):
 def test_opening_a_dataset_switches_both_views(make_main_window, qtbot, tmp_path, monkeypatch):
     import threading
 
-    from aeviewer.core.pca import PcaBaseline
+    from aeviewer.core.latent.pca import PcaBaseline
 
     w = make_main_window()
     rng = np.random.default_rng(0)
@@ -317,7 +317,7 @@ def test_opening_a_dataset_switches_both_views(make_main_window, qtbot, tmp_path
 
 
 def test_at_start_the_autoencoder_side_is_ready_first_and_pca_fills_in(make_main_window, qtbot):
-    from aeviewer.core.loaders import load_dataset
+    from aeviewer.core.data.loaders import load_dataset
 
     w = make_main_window()
     w.set_dataset(load_dataset("digits"), baseline_later=True)  # as the app starts

@@ -7,9 +7,9 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtTest import QTest
 
-from aeviewer.core.images import to_pixels
-from aeviewer.core.recording import class_centres
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.data.images import to_pixels
+from aeviewer.core.session.recording import class_centres
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 from tests.gui import mouse
 
 
@@ -184,7 +184,7 @@ def test_cancelling_an_animation_export_writes_nothing_and_is_not_an_error(make_
 
 
 def test_opening_a_session_for_another_dataset_loads_it_in_the_background(make_main_window, qtbot, tmp_path):
-    from aeviewer.core.dataset import Dataset
+    from aeviewer.core.data.dataset import Dataset
 
     w = make_main_window()
     w.ae_view.set_probe(np.array([0.5, 0.25]))

@@ -9,7 +9,7 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QMessageBox
 
 from aeviewer.core import atomic
-from aeviewer.core.recovery import find_recovery
+from aeviewer.core.session.recovery import find_recovery
 from aeviewer.gui.dialogs.recovery_prompt import offer_recovery
 
 

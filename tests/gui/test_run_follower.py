@@ -7,10 +7,10 @@ import threading
 import numpy as np
 from PySide6.QtCore import QTimer
 
-from aeviewer.core.loaders import load_dataset
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.models import ModelConfig, build_model
-from aeviewer.core.run_folder import METRICS_NAME, RunWriter
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.train.run_folder import METRICS_NAME, RunWriter
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 from aeviewer.gui.workers import run_follower
 
 WAIT_MS = 60_000

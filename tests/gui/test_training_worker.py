@@ -6,9 +6,9 @@ import time
 
 import numpy as np
 
-from aeviewer.core.loaders import load_dataset
+from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.models import ModelConfig, build_model
-from aeviewer.core.train import TrainConfig, Trainer
+from aeviewer.core.train.trainer import TrainConfig, Trainer
 from aeviewer.gui.workers import training_worker
 from aeviewer.gui.workers.training_worker import TrainingWorker
 

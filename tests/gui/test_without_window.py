@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aeviewer.core.explore import AutoencoderSpace, shown_samples
-from aeviewer.core.loaders import load_dataset
+from aeviewer.core.data.loaders import load_dataset
+from aeviewer.core.latent.spaces import AutoencoderSpace, shown_samples
 from aeviewer.core.models import ModelConfig, build_model
 from aeviewer.core.state import ExplorerState, Status
 

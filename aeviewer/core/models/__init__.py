@@ -9,8 +9,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from .config import BACKBONES, LOSSES, MODEL_KINDS, ModelConfig
-from .presets import PRESETS, Preset, preset, preset_train_defaults
+from aeviewer.core.models.config import BACKBONES, LOSSES, MODEL_KINDS, ModelConfig
+from aeviewer.core.models.presets import PRESETS, Preset, preset, preset_train_defaults
 
 _LAZY = {
     "AdversarialAutoencoder": ".adversarial",
@@ -24,10 +24,10 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
-    from .adversarial import AdversarialAutoencoder
-    from .autoencoders import Autoencoder, SparseAutoencoder, VariationalAutoencoder
-    from .backbones import build_decoder, build_encoder
-    from .factory import MODEL_CLASSES, build_model
+    from aeviewer.core.models.adversarial import AdversarialAutoencoder
+    from aeviewer.core.models.autoencoders import Autoencoder, SparseAutoencoder, VariationalAutoencoder
+    from aeviewer.core.models.backbones import build_decoder, build_encoder
+    from aeviewer.core.models.factory import MODEL_CLASSES, build_model
 
 
 def __getattr__(name: str) -> Any:

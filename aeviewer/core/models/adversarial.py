@@ -14,9 +14,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .autoencoders import Autoencoder
-from .backbones import mlp
-from .config import ModelConfig
+from aeviewer.core.models.autoencoders import Autoencoder
+from aeviewer.core.models.backbones import mlp
+from aeviewer.core.models.config import ModelConfig
 
 
 class AdversarialAutoencoder(Autoencoder):

@@ -14,8 +14,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .backbones import build_decoder, build_encoder
-from .config import ModelConfig
+from aeviewer.core.models.backbones import build_decoder, build_encoder
+from aeviewer.core.models.config import ModelConfig
 
 
 class Autoencoder(nn.Module):

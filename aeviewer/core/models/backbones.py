@@ -11,7 +11,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .config import ModelConfig
+from aeviewer.core.models.config import ModelConfig
 
 
 def build_encoder(config: ModelConfig, out_dim: int) -> nn.Sequential:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .adversarial import AdversarialAutoencoder
-from .autoencoders import Autoencoder, SparseAutoencoder, VariationalAutoencoder
-from .config import ModelConfig
+from aeviewer.core.models.adversarial import AdversarialAutoencoder
+from aeviewer.core.models.autoencoders import Autoencoder, SparseAutoencoder, VariationalAutoencoder
+from aeviewer.core.models.config import ModelConfig
 
 MODEL_CLASSES: dict[str, type[Autoencoder]] = {
     "ae": Autoencoder,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .config import ModelConfig
+from aeviewer.core.models.config import ModelConfig
 
 
 @dataclass(frozen=True)

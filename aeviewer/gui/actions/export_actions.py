@@ -18,8 +18,9 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from aeviewer.core.data.images import display_shape
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.export import (
+from aeviewer.core.session.export import (
     ExportError,
     _as_new_file,
     manifold_grid,
@@ -29,7 +30,6 @@ from aeviewer.core.export import (
     tile,
     write_projector_tsv,
 )
-from aeviewer.core.images import display_shape
 
 PNG_SCALE = 2
 

@@ -11,14 +11,14 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog
 
-from aeviewer.core.checkpoint import load_checkpoint, save_checkpoint
-from aeviewer.core.download import fetch_dataset
+from aeviewer.core.data.download import fetch_dataset
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.explore import DatasetBaseline, load_with_baseline
+from aeviewer.core.latent.spaces import DatasetBaseline, load_with_baseline
 from aeviewer.core.models import Autoencoder
-from aeviewer.core.recovery import clear_recovery
+from aeviewer.core.session.recovery import clear_recovery
 from aeviewer.core.shapes import model_fit_problem
 from aeviewer.core.state import Status
+from aeviewer.core.train.checkpoint import load_checkpoint, save_checkpoint
 from aeviewer.gui.workers.background import BackgroundTask
 
 if TYPE_CHECKING:

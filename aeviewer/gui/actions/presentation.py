@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QWidget
 
-from aeviewer.core.recording import class_centres
+from aeviewer.core.session.recording import class_centres
 from aeviewer.gui.views.themes import THEMES, apply_theme
 
 ARROW_STEP = 0.04  # of the visible range per key press

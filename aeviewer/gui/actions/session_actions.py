@@ -11,10 +11,10 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog
 
-from aeviewer.core.dataset import Dataset
+from aeviewer.core.data.dataset import Dataset
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.explore import DatasetBaseline, load_with_baseline
-from aeviewer.core.session import Session, dataset_reference, load_session, save_session
+from aeviewer.core.latent.spaces import DatasetBaseline, load_with_baseline
+from aeviewer.core.session.session import Session, dataset_reference, load_session, save_session
 from aeviewer.core.shapes import model_fit_problem
 from aeviewer.gui.workers.background import BackgroundTask
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from aeviewer.core.models import Autoencoder, build_model
-from aeviewer.core.recovery import RecoveryAutosaver, clear_recovery
+from aeviewer.core.session.recovery import RecoveryAutosaver, clear_recovery
 from aeviewer.core.state import Status
-from aeviewer.core.train import Trainer, resolve_device
+from aeviewer.core.train.trainer import Trainer, resolve_device
 from aeviewer.gui.workers.training_worker import TrainingWorker
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ import numpy as np
 import torch
 from PySide6.QtCore import QObject
 
-from aeviewer.core.dataset import Dataset
-from aeviewer.core.explore import AutoencoderSpace, DatasetBaseline, pca_error_at, sample_error, shown_samples
+from aeviewer.core.data.dataset import Dataset
+from aeviewer.core.latent.spaces import AutoencoderSpace, DatasetBaseline, pca_error_at, sample_error, shown_samples
 from aeviewer.core.models import build_model
 from aeviewer.core.shapes import format_shape
 from aeviewer.gui.workers.background import BackgroundTask

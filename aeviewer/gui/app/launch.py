@@ -66,8 +66,8 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
 
 def start_window(dataset_spec: str = "digits") -> MainWindow:
     """The explorer on `dataset_spec`, falling back to digits with a message; offers a crash's recovery."""
+    from aeviewer.core.data.loaders import load_dataset
     from aeviewer.core.errors import AeviewerError
-    from aeviewer.core.loaders import load_dataset
     from aeviewer.gui.app.main_window import MainWindow
     from aeviewer.gui.dialogs.recovery_prompt import offer_recovery
 

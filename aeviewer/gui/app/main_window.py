@@ -10,7 +10,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QScrollArea, QSplitter, QWidget
 
 from aeviewer.core import threads
-from aeviewer.core.recovery import DEFAULT_INTERVAL_S
+from aeviewer.core.session.recovery import DEFAULT_INTERVAL_S
 from aeviewer.core.state import ExplorerState
 from aeviewer.gui.actions.export_actions import ExportActions
 from aeviewer.gui.actions.file_actions import FileActions

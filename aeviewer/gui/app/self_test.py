@@ -31,10 +31,10 @@ def run_self_test(say: Callable[[str], None] = lambda line: print(line, file=sys
 
     say("self-test: " + "; ".join(f"{k} {v}" for k, v in version_report().items()))
 
-    from aeviewer.core.explore import AutoencoderSpace
-    from aeviewer.core.loaders import load_dataset
+    from aeviewer.core.data.loaders import load_dataset
+    from aeviewer.core.latent.spaces import AutoencoderSpace
     from aeviewer.core.models import ModelConfig, build_model
-    from aeviewer.core.train import TrainConfig, Trainer
+    from aeviewer.core.train.trainer import TrainConfig, Trainer
 
     dataset = load_dataset("digits")
     train = dataset.split(test=False)

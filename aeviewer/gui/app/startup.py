@@ -62,7 +62,7 @@ class Preloader(QThread):
 
 def warm_up_in_background() -> threading.Thread:
     """torch's first optimizer costs ~2 s of imports: pay it while the user looks at the window."""
-    from aeviewer.core.warmup import warm_up
+    from aeviewer.core.train.warmup import warm_up
 
     thread = threading.Thread(target=warm_up, name="aeviewer-warm-up", daemon=True)
     thread.start()

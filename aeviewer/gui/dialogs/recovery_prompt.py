@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
-from aeviewer.core.recovery import RecoveryInfo, clear_recovery, find_recovery
+from aeviewer.core.session.recovery import RecoveryInfo, clear_recovery, find_recovery
 
 if TYPE_CHECKING:
     from aeviewer.gui.app.main_window import MainWindow

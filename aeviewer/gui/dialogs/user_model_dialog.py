@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QFileDialog
 
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.user_model import load_user_model
+from aeviewer.core.models.user_model import load_user_model
 
 if TYPE_CHECKING:
     from aeviewer.gui.app.main_window import MainWindow

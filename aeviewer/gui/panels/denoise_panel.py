@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGridLayout, QLabel, QSlider, QVBoxLayout, QWidget
 
-from aeviewer.core.corruption import CORRUPTIONS
+from aeviewer.core.data.corruption import CORRUPTIONS
 from aeviewer.gui.views.image_pane import ImagePane
 
 

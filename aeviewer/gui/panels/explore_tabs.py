@@ -14,15 +14,15 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 
-from aeviewer.core.corruption import corrupt
-from aeviewer.core.dataset import Dataset
-from aeviewer.core.embedding import METHOD_TITLES, EmbeddingCancelled, fit_embedding
-from aeviewer.core.explore import sample_error
-from aeviewer.core.generation import CodeSampler
-from aeviewer.core.images import to_pixels
-from aeviewer.core.inference import encode_array, reconstruct_array
-from aeviewer.core.interpolation import attribute_vector, class_mean, interpolate
-from aeviewer.core.manifold import mosaic
+from aeviewer.core.data.corruption import corrupt
+from aeviewer.core.data.dataset import Dataset
+from aeviewer.core.data.images import to_pixels
+from aeviewer.core.latent.embedding import METHOD_TITLES, EmbeddingCancelled, fit_embedding
+from aeviewer.core.latent.generation import CodeSampler
+from aeviewer.core.latent.interpolation import attribute_vector, class_mean, interpolate
+from aeviewer.core.latent.manifold import mosaic
+from aeviewer.core.latent.spaces import sample_error
+from aeviewer.core.models.inference import encode_array, reconstruct_array
 from aeviewer.core.state import ExplorerState
 from aeviewer.gui.panels.denoise_panel import DenoisePanel
 from aeviewer.gui.panels.generation_panel import GenerationPanel

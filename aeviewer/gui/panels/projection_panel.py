@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from aeviewer.core.embedding import METHOD_TITLES, METHODS, method_availability
+from aeviewer.core.latent.embedding import METHOD_TITLES, METHODS, method_availability
 
 
 def trust_text(distance: float) -> str:

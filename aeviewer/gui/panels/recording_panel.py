@@ -1,6 +1,6 @@
 """Record probe drags, replay them smoothly at a chosen speed, tour the class centres, export as GIF/MP4.
 
-The maths (resampling, tours, encoding) is in aeviewer.core.recording and aeviewer.core.export;
+The maths (resampling, tours, encoding) is in aeviewer.core.session.recording and aeviewer.core.session.export;
 this panel holds the recorded paths and drives the latent view's probe from a timer.
 """
 
@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.explore import PointDecoder
-from aeviewer.core.export import ScatterRenderer, path_frames, write_animation
-from aeviewer.core.recording import ProbePath, class_centre_tour, load_probe_path
+from aeviewer.core.latent.spaces import PointDecoder
+from aeviewer.core.session.export import ScatterRenderer, path_frames, write_animation
+from aeviewer.core.session.recording import ProbePath, class_centre_tour, load_probe_path
 from aeviewer.gui.workers.background import BackgroundTask
 
 if TYPE_CHECKING:
@@ -229,7 +229,7 @@ class RecordingPanel(QWidget):
 
     # --- files --------------------------------------------------------------------------------------
     def save_path(self, target: str | Path, path: ProbePath) -> Path:
-        from aeviewer.core.checkpoint import _atomic_write
+        from aeviewer.core.train.checkpoint import _atomic_write
 
         target = Path(target)
         _atomic_write({target: json.dumps(path.to_dict(), indent=1).encode()})

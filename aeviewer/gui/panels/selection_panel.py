@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
 
-from aeviewer.core.manifold import mosaic
+from aeviewer.core.latent.manifold import mosaic
 from aeviewer.gui.views.mosaic_pane import MosaicPane
 
 MAX_GALLERY = 100

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from aeviewer.core.models import BACKBONES, MODEL_KINDS, ModelConfig
-from aeviewer.core.train import TrainConfig
+from aeviewer.core.train.trainer import TrainConfig
 
 KIND_LABELS = {"ae": "ae — plain", "sparse": "sparse — L1/L2 on the code", "vae": "vae — variational",
                "aae": "aae — adversarial"}

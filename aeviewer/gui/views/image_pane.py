@@ -7,7 +7,7 @@ from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from aeviewer.core.images import display_shape, to_pixels
+from aeviewer.core.data.images import display_shape, to_pixels
 
 
 def draw_fitted(widget: QWidget, image: QImage | None) -> None:

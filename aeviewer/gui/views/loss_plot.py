@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 
-from aeviewer.core.axis_range import Range, step_range, sticky_range
+from aeviewer.core.latent.axis_range import Range, step_range, sticky_range
 from aeviewer.gui.views.scatter_view import PALETTE
 
 

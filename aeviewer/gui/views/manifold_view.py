@@ -13,8 +13,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from aeviewer.core.decoder_map import MAP_KINDS, decoder_map
-from aeviewer.core.manifold import grid_points, manifold_grid
+from aeviewer.core.latent.decoder_map import MAP_KINDS, decoder_map
+from aeviewer.core.latent.manifold import grid_points, manifold_grid
 
 HEATMAP_CELLS = 60  # cells per side of a decoder map
 

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QLabel, QRubberBand, QVBoxLayout
 
-from aeviewer.core.selection import points_in_box, points_in_polygon
+from aeviewer.core.latent.selection import points_in_box, points_in_polygon
 from aeviewer.gui.views.mosaic_pane import to_qimage
 from aeviewer.gui.views.scatter_view import ScatterView
 

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
-from aeviewer.core.axis_range import sticky_range
+from aeviewer.core.latent.axis_range import sticky_range
 from aeviewer.core.state import ExplorerState
 from aeviewer.gui.views.pyqtgraph_items import PointsItem, ProbeItem, let_title_clip
 

@@ -15,11 +15,12 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
-from aeviewer.core.checkpoint import LoadedCheckpoint, load_checkpoint
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.explore import DatasetBaseline, load_with_baseline
-from aeviewer.core.inference import encode_array
-from aeviewer.core.run_folder import (
+from aeviewer.core.latent.spaces import DatasetBaseline, load_with_baseline
+from aeviewer.core.models.inference import encode_array
+from aeviewer.core.shapes import format_shape, model_fit_problem
+from aeviewer.core.train.checkpoint import LoadedCheckpoint, load_checkpoint
+from aeviewer.core.train.run_folder import (
     LAST_NAME,
     METRICS_NAME,
     MetricsTail,
@@ -27,7 +28,6 @@ from aeviewer.core.run_folder import (
     checkpoint_signature,
     read_config,
 )
-from aeviewer.core.shapes import format_shape, model_fit_problem
 from aeviewer.gui.workers.background import BackgroundTask
 
 CUE_MS = 4000  # how long the "new checkpoint" cue stays up

@@ -13,10 +13,10 @@ from PySide6.QtCore import QThread, Signal
 
 from aeviewer.core import threads
 from aeviewer.core.errors import AeviewerError
-from aeviewer.core.inference import encode_array
-from aeviewer.core.quality import HealthMonitor
-from aeviewer.core.recovery import RecoveryAutosaver
-from aeviewer.core.train import Trainer
+from aeviewer.core.models.inference import encode_array
+from aeviewer.core.session.recovery import RecoveryAutosaver
+from aeviewer.core.train.quality import HealthMonitor
+from aeviewer.core.train.trainer import Trainer
 
 
 class TrainingWorker(QThread):

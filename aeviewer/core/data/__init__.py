@@ -1,0 +1,1 @@
+"""aeviewer.core.data: see docs/ARCHITECTURE.md for what this layer holds."""

@@ -1,0 +1,1 @@
+"""aeviewer.core.latent: see docs/ARCHITECTURE.md for what this layer holds."""

@@ -1,0 +1,292 @@
+"""2-D pictures of wide codes that can be walked back: PCA, t-SNE and UMAP, each with an inverse map.
+
+Every embedding answers the same three questions the explorer asks: where does a code land on the
+plane (`to_plane`), which code lies under a plane point (`from_plane`), and how far that point is from
+the data (`trust`), so drag-to-decode works in every projection.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from aeviewer.core.errors import AeviewerError
+from aeviewer.core.latent.projection import PlaneProjection
+
+if TYPE_CHECKING:
+    from scipy.spatial import cKDTree
+
+METHODS = ("pca", "tsne", "umap")
+METHOD_TITLES = {"pca": "PCA", "tsne": "t-SNE", "umap": "UMAP"}
+INSTALL_HINT = "pip install 'aeviewer[projections]'  (or: pip install openTSNE umap-learn)"
+
+Progress = Callable[[object, object], None]
+
+
+class EmbeddingCancelled(AeviewerError):
+    """The user cancelled a running projection."""
+
+
+def has_module(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def method_availability() -> dict[str, tuple[bool, str]]:
+    """For each method: can it run here, and a line for the UI (which library, or what to install)."""
+    tsne_lib = ("openTSNE" if has_module("openTSNE")
+                else "scikit-learn (slower, no live updates; pip install openTSNE)")
+    umap_ok = has_module("umap")
+    return {
+        "pca": (True, "exact linear map both ways"),
+        "tsne": (True, f"via {tsne_lib}"),
+        "umap": (umap_ok, "via umap-learn" if umap_ok else f"umap-learn is not installed: {INSTALL_HINT}"),
+    }
+
+
+def kd_tree(points: np.ndarray) -> cKDTree:
+    """scipy's k-d tree, imported on first use: scipy.spatial costs ~0.2 s, and the window opens without it."""
+    from scipy.spatial import cKDTree
+
+    return cKDTree(points)
+
+
+def neighbour_spacing(points: np.ndarray) -> float:
+    """Typical distance between a point and its nearest neighbour (the median): the unit of `trust`."""
+    points = np.asarray(points, dtype=np.float64)
+    if len(points) < 2:
+        return 1.0
+    d, _ = kd_tree(points).query(points, k=2)
+    spacing = float(np.median(d[:, 1]))
+    return spacing if spacing > 0 else max(float(np.ptp(points)) / max(len(points), 1), 1e-12)
+
+
+class IdwInverse:
+    """Plane → code by inverse-distance weighting of the k nearest projected points.
+
+    Exact at a data point (it returns that point's stored code), smooth between points, and never
+    leaves the hull of nearby codes: an honest local interpolation for maps without an inverse.
+    The same rule run the other way (code space → plane) places new codes on a t-SNE picture.
+    """
+
+    def __init__(self, points: np.ndarray, codes: np.ndarray, k: int = 8, power: float = 2.0) -> None:
+        self.points = np.asarray(points, dtype=np.float64)
+        self.codes = np.asarray(codes, dtype=np.float64)
+        self.k = max(1, min(k, len(self.points)))
+        self.power = power
+        self._plane_tree = kd_tree(self.points)
+        self._code_tree: cKDTree | None = None
+
+    @staticmethod
+    def _weighted(dist: np.ndarray, idx: np.ndarray, values: np.ndarray, power: float) -> np.ndarray:
+        dist = np.atleast_2d(dist)
+        idx = np.atleast_2d(idx)
+        exact = dist[:, 0] <= 1e-12
+        w = np.maximum(dist, 1e-150) ** -power
+        w[exact] = 0.0
+        w[exact, 0] = 1.0
+        w /= w.sum(axis=1, keepdims=True)
+        return np.einsum("nk,nkd->nd", w, values[idx])
+
+    def from_plane(self, xy: np.ndarray) -> np.ndarray:
+        xy = np.asarray(xy, dtype=np.float64)
+        single = xy.ndim == 1
+        dist, idx = self._plane_tree.query(np.atleast_2d(xy), k=self.k)
+        out = self._weighted(dist.reshape(len(np.atleast_2d(xy)), -1), idx.reshape(len(np.atleast_2d(xy)), -1),
+                             self.codes, self.power).astype(np.float32)
+        return out[0] if single else out
+
+    def to_plane(self, codes: np.ndarray) -> np.ndarray:
+        codes = np.asarray(codes, dtype=np.float64)
+        if self._code_tree is None:
+            self._code_tree = kd_tree(self.codes)
+        n = len(np.atleast_2d(codes))
+        dist, idx = self._code_tree.query(np.atleast_2d(codes), k=self.k)
+        return self._weighted(dist.reshape(n, -1), idx.reshape(n, -1), self.points, self.power).astype(np.float32)
+
+
+@dataclass
+class Embedding:
+    """Codes placed on a plane, with both directions of the map and a trust measure."""
+
+    method: str  # "pca" | "tsne" | "umap"
+    points: np.ndarray  # N×2 float32, one per code
+    codes: np.ndarray  # N×d, the codes that were embedded
+    label: str  # axis/title text
+    inverse_label: str  # how plane points become codes, for the UI
+    _to_plane: Callable[[np.ndarray], np.ndarray] = field(repr=False)
+    _from_plane: Callable[[np.ndarray], np.ndarray] = field(repr=False)
+    _spacing: float | None = field(default=None, repr=False)
+    _tree: cKDTree | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.points = np.asarray(self.points, dtype=np.float32)
+
+    @property
+    def spacing(self) -> float:
+        """Median nearest-neighbour distance on the plane (computed on first use: training redraws often)."""
+        if self._spacing is None:
+            self._spacing = neighbour_spacing(self.points)
+        return self._spacing
+
+    @property
+    def latent_dim(self) -> int:
+        return int(self.codes.shape[1])
+
+    @property
+    def is_identity(self) -> bool:
+        return self.method == "pca" and self.latent_dim <= 2
+
+    def to_plane(self, codes: np.ndarray) -> np.ndarray:
+        """N×d codes → N×2 plane points (float32)."""
+        return np.asarray(self._to_plane(np.atleast_2d(np.asarray(codes, np.float64))), np.float32).reshape(-1, 2)
+
+    def from_plane(self, xy: np.ndarray) -> np.ndarray:
+        """(2,) → (d,) or N×2 → N×d codes (float32)."""
+        xy = np.asarray(xy, dtype=np.float64)
+        out = np.asarray(self._from_plane(np.atleast_2d(xy)), np.float32).reshape(-1, self.latent_dim)
+        return out[0] if xy.ndim == 1 else out
+
+    def trust(self, xy: np.ndarray) -> float:
+        """Distance from `xy` to the nearest data point, in units of the typical neighbour spacing."""
+        if self._tree is None:
+            self._tree = kd_tree(np.asarray(self.points, np.float64))
+        d, _ = self._tree.query(np.asarray(xy, np.float64).reshape(2), k=1)
+        return float(d) / self.spacing
+
+
+def pca_embedding(codes: np.ndarray) -> Embedding:
+    """The default: identity for 2-D codes, else the plane of the first two principal components (exact inverse)."""
+    plane = PlaneProjection.fit(codes)
+    inverse = "identity (the plane is the latent space)" if plane.is_identity else "exact (back to the PCA plane)"
+    return Embedding("pca", plane.to_plane(codes), np.asarray(codes), plane.label, inverse,
+                     plane.to_plane, plane.from_plane)
+
+
+def _check_cancel(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise EmbeddingCancelled("Projection cancelled.")
+
+
+def _standardise(points: np.ndarray) -> np.ndarray:
+    points = np.asarray(points, np.float64)
+    return points - points.mean(axis=0)
+
+
+def tsne_points(codes: np.ndarray, *, seed: int = 0, perplexity: float = 30.0, n_iter: int = 500,
+                progress: Progress | None = None, cancel: threading.Event | None = None,
+                intermediate: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
+    """t-SNE of the codes: openTSNE when installed (progress, live frames, cancel), else scikit-learn."""
+    codes = np.asarray(codes, dtype=np.float64)
+    perplexity = float(min(perplexity, max(2.0, (len(codes) - 1) / 3.0)))
+    _check_cancel(cancel)
+    if has_module("openTSNE"):
+        from openTSNE import TSNE
+
+        early = min(250, n_iter // 2)
+        total = early + n_iter
+
+        class Callback:
+            def __init__(self) -> None:
+                self.done = 0
+
+            def __call__(self, iteration, error, embedding) -> bool:
+                self.done += 10
+                if progress is not None:
+                    progress(min(self.done, total), total)
+                if intermediate is not None:
+                    intermediate(np.asarray(embedding, np.float32).copy())
+                return cancel is not None and cancel.is_set()  # True stops openTSNE
+
+        tsne = TSNE(n_components=2, perplexity=perplexity, n_iter=n_iter, early_exaggeration_iter=early,
+                    random_state=seed, n_jobs=-1, callbacks=Callback(),
+                    # Barnes-Hut beats FFT up to ~20k points on few cores (10k: 20 s vs 26 s on 2 cores)
+                    negative_gradient_method="bh" if len(codes) <= 20_000 else "fft",
+                    callbacks_every_iters=10, verbose=False)
+        points = np.asarray(tsne.fit(codes), np.float64)
+        _check_cancel(cancel)
+    else:
+        from sklearn.manifold import TSNE
+
+        if progress is not None:
+            progress(0, None)
+        points = TSNE(n_components=2, perplexity=perplexity, random_state=seed, init="pca").fit_transform(codes)
+        _check_cancel(cancel)
+    return _standardise(points).astype(np.float32)
+
+
+def tsne_embedding(codes: np.ndarray, k: int = 8, **kwargs) -> Embedding:
+    """t-SNE picture; both directions by inverse-distance weighting of the k nearest neighbours."""
+    points = tsne_points(codes, **kwargs)
+    idw = IdwInverse(points, codes, k=k)
+    return Embedding("tsne", points, np.asarray(codes), f"t-SNE of {codes.shape[1]}-D codes",
+                     f"interpolated (IDW of {idw.k} nearest points)", idw.to_plane, idw.from_plane)
+
+
+def umap_embedding(codes: np.ndarray, *, seed: int = 0, n_neighbors: int = 15, grid: int = 12,
+                   progress: Progress | None = None, cancel: threading.Event | None = None) -> Embedding:
+    """UMAP picture whose inverse is umap-learn's own `inverse_transform`.
+
+    That call takes about half a second per point, far too slow for a live drag, so it is run once
+    here on a grid×grid lattice over the picture and interpolated bilinearly in between.
+    """
+    if not has_module("umap"):
+        raise AeviewerError(f"UMAP needs umap-learn, which is not installed: {INSTALL_HINT}")
+    import umap
+    from scipy.interpolate import RegularGridInterpolator
+
+    codes = np.asarray(codes, dtype=np.float64)
+    _check_cancel(cancel)
+    if progress is not None:
+        progress(0, None)
+    reducer = umap.UMAP(n_components=2, n_neighbors=int(min(n_neighbors, len(codes) - 1)), random_state=seed)
+    points = np.asarray(reducer.fit_transform(codes), np.float64)
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    pad = 0.05 * np.maximum(hi - lo, 1e-6)
+    lo, hi = lo - pad, hi + pad
+    xs, ys = np.linspace(lo[0], hi[0], grid), np.linspace(lo[1], hi[1], grid)
+    lattice = np.stack(np.meshgrid(xs, ys, indexing="ij"), axis=-1).reshape(-1, 2)
+    inverse_codes = np.empty((len(lattice), codes.shape[1]))
+    idw = IdwInverse(points, codes)
+    rows = 2  # inverse_transform has a large cost per call: a few big calls, each one progress step
+    chunk = -(-len(lattice) // rows)
+    for i in range(rows):
+        _check_cancel(cancel)
+        part = lattice[i * chunk : (i + 1) * chunk]
+        try:
+            out = np.asarray(reducer.inverse_transform(part), np.float64)
+        except Exception:
+            out = idw.from_plane(part)
+        bad = ~np.all(np.isfinite(out), axis=1)
+        if bad.any():
+            out[bad] = idw.from_plane(part[bad])
+        inverse_codes[i * chunk : (i + 1) * chunk] = out
+        if progress is not None:
+            progress(i + 1, rows)
+    interp = RegularGridInterpolator((xs, ys), inverse_codes.reshape(grid, grid, -1))
+
+    def inverse(xy: np.ndarray) -> np.ndarray:
+        return interp(np.clip(np.asarray(xy, np.float64), lo, hi))
+
+    return Embedding("umap", points.astype(np.float32), codes, f"UMAP of {codes.shape[1]}-D codes",
+                     f"UMAP inverse_transform (on a {grid}×{grid} grid, bilinear between)", idw.to_plane, inverse)
+
+
+def fit_embedding(method: str, codes: np.ndarray, *, progress: Progress | None = None,
+                  cancel: threading.Event | None = None,
+                  intermediate: Callable[[np.ndarray], None] | None = None, seed: int = 0) -> Embedding:
+    """Run one of METHODS on the codes (the GUI calls this on a background thread)."""
+    codes = np.asarray(codes)
+    if method == "pca":
+        return pca_embedding(codes)
+    if len(codes) < 5:
+        raise AeviewerError(f"{METHOD_TITLES.get(method, method)} needs at least 5 points; there are {len(codes)}.")
+    if method == "tsne":
+        return tsne_embedding(codes, seed=seed, progress=progress, cancel=cancel, intermediate=intermediate)
+    if method == "umap":
+        return umap_embedding(codes, seed=seed, progress=progress, cancel=cancel)
+    raise AeviewerError(f"Unknown projection {method!r}: choose one of {', '.join(METHODS)}.")

@@ -1,0 +1,1 @@
+"""aeviewer.core.session.session: see docs/ARCHITECTURE.md for what this layer holds."""

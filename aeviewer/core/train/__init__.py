@@ -1,0 +1,1 @@
+"""aeviewer.core.train.trainer: see docs/ARCHITECTURE.md for what this layer holds."""
