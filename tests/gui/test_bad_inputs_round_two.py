@@ -69,7 +69,7 @@ def test_a_session_with_your_own_model_saves_and_reopens_in_the_window(make_main
     saved = window.sessions.save(tmp_path / "mine.aev")
     assert saved is not None, window.last_error
     fresh = make_main_window()
-    fresh.open_path(saved)
+    fresh.files.open_path(saved)
     qtbot.waitUntil(lambda: isinstance(fresh.model, UserAutoencoder), timeout=20_000)
     probe = np.asarray(window.ae_view.probe_position())
     np.testing.assert_allclose(fresh.ae_view.probe_position(), probe)
