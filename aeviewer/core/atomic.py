@@ -31,8 +31,9 @@ def atomic_write(files: dict[Path, bytes], error: Callable[[Path, str], Exceptio
     try:
         for target, data in files.items():
             current = target
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-            staged[target] = Path(tmp)
+            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            tmp = Path(tmp_name)
+            staged[target] = tmp
             os.chmod(tmp, _mode_for(target))  # mkstemp makes 0600; a save should look like any other file
             with os.fdopen(fd, "wb") as f:
                 f.write(data)

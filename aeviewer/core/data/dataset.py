@@ -39,7 +39,7 @@ class Dataset:
     @property
     def image_shape(self) -> tuple[int, int, int] | None:
         """(C, H, W) for image data, None for plain vectors."""
-        return tuple(self.x.shape[1:]) if self.x.ndim == 4 else None  # type: ignore[return-value]
+        return tuple(self.x.shape[1:]) if self.x.ndim == 4 else None
 
     @property
     def sample_shape(self) -> tuple[int, ...]:

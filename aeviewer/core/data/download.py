@@ -22,7 +22,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import NamedTuple, cast
 from urllib.parse import urlsplit
 
 from aeviewer.core.errors import DownloadError
@@ -72,7 +72,8 @@ class CatalogueEntry:
     @property
     def total_size(self) -> int | None:
         sizes = [f.size for f in self.files]
-        return None if any(s is None for s in sizes) else sum(sizes)  # type: ignore[misc]
+        known = [s for s in sizes if s is not None]
+        return None if len(known) < len(sizes) else sum(known)
 
     @property
     def is_archive(self) -> bool:
@@ -236,7 +237,7 @@ def _host(url: str) -> str:
     return urlsplit(url).netloc or url
 
 
-def _open(url: str, offset: int, timeout: float):  # -> http.client.HTTPResponse
+def _open(url: str, offset: int, timeout: float) -> http.client.HTTPResponse | None:
     """GET `url` (from byte `offset` when resuming), mapping every network failure to DownloadError."""
     from aeviewer import __version__
 
@@ -244,7 +245,9 @@ def _open(url: str, offset: int, timeout: float):  # -> http.client.HTTPResponse
     if offset:
         req.add_header("Range", f"bytes={offset}-")
     try:
-        return urllib.request.urlopen(req, timeout=timeout)  # noqa: S310 - http(s) URLs from our catalogue
+        # typeshed types urlopen's result as Any; for an http(s) URL it is an HTTPResponse.
+        resp = urllib.request.urlopen(req, timeout=timeout)  # noqa: S310 - http(s) URLs from our catalogue
+        return cast(http.client.HTTPResponse, resp)
     except urllib.error.HTTPError as exc:
         exc.close()
         if exc.code == 416 and offset:

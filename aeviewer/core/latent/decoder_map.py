@@ -35,5 +35,6 @@ def decoder_map(kind: str, grid_codes: np.ndarray, data_codes: np.ndarray, *, mo
         if decode is None or encode is None:
             raise ValueError("the drift map needs the model's encode and decode")
         again = np.asarray(encode(decode(grid_codes.astype(np.float32))), np.float64)
-        return np.linalg.norm(again.reshape(len(grid_codes), -1) - grid_codes, axis=1)
+        result: np.ndarray = np.linalg.norm(again.reshape(len(grid_codes), -1) - grid_codes, axis=1)
+        return result
     raise ValueError(f"unknown decoder map {kind!r}: choose one of {', '.join(MAP_KINDS)}")

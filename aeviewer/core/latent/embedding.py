@@ -11,7 +11,7 @@ import importlib.util
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -90,7 +90,8 @@ class IdwInverse:
         w[exact] = 0.0
         w[exact, 0] = 1.0
         w /= w.sum(axis=1, keepdims=True)
-        return np.einsum("nk,nkd->nd", w, values[idx])
+        result: np.ndarray = np.einsum("nk,nkd->nd", w, values[idx])
+        return result
 
     def from_plane(self, xy: np.ndarray) -> np.ndarray:
         xy = np.asarray(xy, dtype=np.float64)
@@ -174,7 +175,8 @@ def _check_cancel(cancel: threading.Event | None) -> None:
 
 def _standardise(points: np.ndarray) -> np.ndarray:
     points = np.asarray(points, np.float64)
-    return points - points.mean(axis=0)
+    result: np.ndarray = points - points.mean(axis=0)
+    return result
 
 
 def tsne_points(codes: np.ndarray, *, seed: int = 0, perplexity: float = 30.0, n_iter: int = 500,
@@ -194,7 +196,7 @@ def tsne_points(codes: np.ndarray, *, seed: int = 0, perplexity: float = 30.0, n
             def __init__(self) -> None:
                 self.done = 0
 
-            def __call__(self, iteration, error, embedding) -> bool:
+            def __call__(self, iteration: int, error: float, embedding: np.ndarray) -> bool:
                 self.done += 10
                 if progress is not None:
                     progress(min(self.done, total), total)
@@ -219,7 +221,7 @@ def tsne_points(codes: np.ndarray, *, seed: int = 0, perplexity: float = 30.0, n
     return _standardise(points).astype(np.float32)
 
 
-def tsne_embedding(codes: np.ndarray, k: int = 8, **kwargs) -> Embedding:
+def tsne_embedding(codes: np.ndarray, k: int = 8, **kwargs: Any) -> Embedding:
     """t-SNE picture; both directions by inverse-distance weighting of the k nearest neighbours."""
     points = tsne_points(codes, **kwargs)
     idw = IdwInverse(points, codes, k=k)
@@ -270,7 +272,8 @@ def umap_embedding(codes: np.ndarray, *, seed: int = 0, n_neighbors: int = 15, g
     interp = RegularGridInterpolator((xs, ys), inverse_codes.reshape(grid, grid, -1))
 
     def inverse(xy: np.ndarray) -> np.ndarray:
-        return interp(np.clip(np.asarray(xy, np.float64), lo, hi))
+        result: np.ndarray = interp(np.clip(np.asarray(xy, np.float64), lo, hi))
+        return result
 
     return Embedding("umap", points.astype(np.float32), codes, f"UMAP of {codes.shape[1]}-D codes",
                      f"UMAP inverse_transform (on a {grid}×{grid} grid, bilinear between)", idw.to_plane, inverse)

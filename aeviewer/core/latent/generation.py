@@ -45,4 +45,5 @@ class CodeSampler:
         chol = np.linalg.cholesky(self.cov)
         sol = np.linalg.solve(chol, codes.T)
         d = len(self.mean)
-        return -0.5 * (np.sum(sol * sol, axis=0) + d * np.log(2 * np.pi)) - np.sum(np.log(np.diag(chol)))
+        result: np.ndarray = -0.5 * (np.sum(sol * sol, axis=0) + d * np.log(2 * np.pi)) - np.sum(np.log(np.diag(chol)))
+        return result

@@ -16,12 +16,15 @@ def slerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
     t = np.asarray(t, np.float64).reshape(-1, 1)
     na, nb = np.linalg.norm(a), np.linalg.norm(b)
     if na == 0 or nb == 0:
-        return (1 - t) * a + t * b
+        result: np.ndarray = (1 - t) * a + t * b
+        return result
     cos = np.clip(np.dot(a / na, b / nb), -1.0, 1.0)
     omega = np.arccos(cos)
     if np.sin(omega) < 1e-6:
-        return (1 - t) * a + t * b
-    return (np.sin((1 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)
+        result = (1 - t) * a + t * b
+        return result
+    result = (np.sin((1 - t) * omega) * a + np.sin(t * omega) * b) / np.sin(omega)
+    return result
 
 
 def interpolate(a: np.ndarray, b: np.ndarray, n: int, kind: str = "linear") -> np.ndarray:
@@ -42,7 +45,8 @@ def class_mean(codes: np.ndarray, labels: np.ndarray, label: int) -> np.ndarray:
     members = np.asarray(labels) == label
     if not members.any():
         raise ValueError(f"no sample has label {label}")
-    return np.asarray(codes, np.float64)[members].mean(axis=0).astype(np.float32)
+    result: np.ndarray = np.asarray(codes, np.float64)[members].mean(axis=0).astype(np.float32)
+    return result
 
 
 def attribute_vector(codes: np.ndarray, labels: np.ndarray, towards: int, away_from: int) -> np.ndarray:

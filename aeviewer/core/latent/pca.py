@@ -49,14 +49,16 @@ class PcaBaseline:
     def transform(self, x: np.ndarray) -> np.ndarray:
         """N×... → N×k codes."""
         mean, comps = self._fitted()
-        return (_flat(x) - mean) @ comps.T
+        result: np.ndarray = (_flat(x) - mean) @ comps.T
+        return result
 
     def inverse_transform(self, z: np.ndarray) -> np.ndarray:
         """N×k codes (or one k-vector) → N×D (or D) in [0, 1]; plain numpy, cheap enough per mouse move."""
         mean, comps = self._fitted()
         z = np.asarray(z, dtype=np.float32)
         out = z @ comps + mean
-        return np.clip(out, 0.0, 1.0, out=out)
+        result: np.ndarray = np.clip(out, 0.0, 1.0, out=out)
+        return result
 
     def reconstruct(self, x: np.ndarray) -> np.ndarray:
         """Project and decode; same shape as `x`."""
@@ -65,7 +67,8 @@ class PcaBaseline:
     def per_sample_error(self, x: np.ndarray) -> np.ndarray:
         """Per-sample mean squared reconstruction error (N values)."""
         flat = _flat(x)
-        return ((self.inverse_transform(self.transform(flat)) - flat) ** 2).mean(axis=1)
+        result: np.ndarray = ((self.inverse_transform(self.transform(flat)) - flat) ** 2).mean(axis=1)
+        return result
 
     def reconstruction_error(self, x: np.ndarray) -> float:
         """Mean over samples of the per-sample MSE."""
@@ -81,6 +84,7 @@ class PcaBaseline:
         """Errors for several k with one fit: PCA components are nested, so the first k of the largest fit."""
         ks = sorted(set(int(k) for k in ks))
         full = PcaBaseline().fit(x_train, ks[-1])
+        assert full.components_ is not None  # set by fit
         out = {}
         for k in ks:
             part = PcaBaseline()

@@ -42,9 +42,11 @@ class PlaneProjection:
     def to_plane(self, codes: np.ndarray) -> np.ndarray:
         """N×d codes → N×2 plane coordinates (float32, for plotting)."""
         plane = (np.asarray(codes, dtype=np.float64) - self.mean) @ self.axes.T
-        return plane.astype(np.float32)
+        result: np.ndarray = plane.astype(np.float32)
+        return result
 
     def from_plane(self, xy: np.ndarray) -> np.ndarray:
         """A plane point (2,) or points N×2 → codes (d,) or N×d (float32)."""
         xy = np.asarray(xy, dtype=np.float64)
-        return (self.mean + xy @ self.axes).astype(np.float32)
+        result: np.ndarray = (self.mean + xy @ self.axes).astype(np.float32)
+        return result

@@ -23,4 +23,5 @@ def points_in_polygon(points: np.ndarray, polygon: np.ndarray) -> np.ndarray:
     crosses = (y0 > y) != (y1 > y)
     with np.errstate(divide="ignore", invalid="ignore"):
         x_at = x0 + (y - y0) * (x1 - x0) / (y1 - y0)
-    return np.sum(crosses & (x < x_at), axis=1) % 2 == 1
+    result: np.ndarray = np.sum(crosses & (x < x_at), axis=1) % 2 == 1
+    return result

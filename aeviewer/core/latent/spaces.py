@@ -10,6 +10,7 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import torch
@@ -18,9 +19,15 @@ from aeviewer.core.data.dataset import Dataset
 from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.latent.embedding import Embedding, pca_embedding
 from aeviewer.core.latent.pca import PcaBaseline
+from aeviewer.core.models import Autoencoder
 from aeviewer.core.models.inference import decode_array, encode_array, reconstruct_array
 
 MAX_SHOWN = 10_000  # points in the scatters: enough to see the structure, cheap to redraw
+
+
+def _autoencoder(model: torch.nn.Module) -> Autoencoder:
+    """The model as the checker's Autoencoder: an aeviewer model or a UserAutoencoder, the same encode/decode."""
+    return cast(Autoencoder, model)
 
 
 def shown_samples(dataset: Dataset, limit: int = MAX_SHOWN) -> Dataset:
@@ -60,8 +67,9 @@ class PointDecoder:
         with torch.inference_mode():
             z = self._input()
             z.copy_(torch.from_numpy(np.asarray(code, dtype=np.float32)).view(1, -1))
-            out = self.model.decode(z)
-            return out[0].float().cpu().numpy()
+            out = _autoencoder(self.model).decode(z)
+            sample: np.ndarray = out[0].float().cpu().numpy()
+            return sample
 
 
 @dataclass
@@ -80,7 +88,7 @@ class AutoencoderSpace:
     def build(cls, model: torch.nn.Module, data: Dataset, codes: np.ndarray | None = None) -> AutoencoderSpace:
         model.eval()
         if codes is None:
-            codes = encode_array(model, data.x)
+            codes = encode_array(_autoencoder(model), data.x)
         projection = pca_embedding(codes)
         return cls(model, data, codes, projection, projection.points, PointDecoder(model, codes.shape[1]))
 
@@ -123,7 +131,7 @@ class AutoencoderSpace:
 
     def decode_codes(self, codes: np.ndarray) -> np.ndarray:
         """N codes → N decoded samples, batched."""
-        out = decode_array(self.model, codes) if hasattr(self.model, "config") else np.stack(
+        out = decode_array(_autoencoder(self.model), codes) if hasattr(self.model, "config") else np.stack(
             [self._decoder(c) for c in np.atleast_2d(codes)])
         return out.reshape(len(out), *self.data.sample_shape)
 
@@ -133,19 +141,22 @@ class AutoencoderSpace:
 
     def reconstructions(self) -> np.ndarray:
         if self._recon is None:
-            self._recon = reconstruct_array(self.model, self.data.x)
+            self._recon = reconstruct_array(_autoencoder(self.model), self.data.x)
         return self._recon
 
     def reconstruction(self, index: int) -> np.ndarray:
         """One sample's reconstruction; computed alone unless all are cached (snapshots arrive 4× a second)."""
         if self._recon is not None:
-            return self._recon[index]
-        return reconstruct_array(self.model, self.data.x[index : index + 1])[0]
+            result: np.ndarray = self._recon[index]
+            return result
+        one: np.ndarray = reconstruct_array(_autoencoder(self.model), self.data.x[index : index + 1])[0]
+        return one
 
     def errors(self) -> np.ndarray:
         """Per-sample mean squared error of the reconstruction."""
         diff = self.reconstructions().reshape(len(self.data), -1) - self.data.flat
-        return np.mean(diff * diff, axis=1)
+        result: np.ndarray = np.mean(diff * diff, axis=1)
+        return result
 
 
 @dataclass
@@ -162,10 +173,12 @@ class PcaSpace:
         return cls(baseline, shown, baseline.transform(shown.flat)[:, :2].astype(np.float32))
 
     def decode_at(self, xy: np.ndarray) -> np.ndarray:
-        return self.baseline.inverse_transform(np.asarray(xy, dtype=np.float64).reshape(1, -1))[0]
+        result: np.ndarray = self.baseline.inverse_transform(np.asarray(xy, dtype=np.float64).reshape(1, -1))[0]
+        return result
 
     def reconstruction(self, index: int) -> np.ndarray:
-        return self.baseline.reconstruct(self.data.flat[index : index + 1])[0]
+        result: np.ndarray = self.baseline.reconstruct(self.data.flat[index : index + 1])[0]
+        return result
 
     def errors(self) -> np.ndarray:
         return self.baseline.per_sample_error(self.data.flat)

@@ -8,7 +8,8 @@ a model that needs more than one optimizer).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, cast
 
 import torch
 import torch.nn.functional as F
@@ -39,7 +40,7 @@ class Autoencoder(nn.Module):
         # loaded weights clear this, so continuing or resuming never resets a trained decoder.
         self.output_bias_pending = True
 
-    def load_state_dict(self, state_dict, strict: bool = True, assign: bool = False):  # type: ignore[override]
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False) -> Any:
         result = super().load_state_dict(state_dict, strict=strict, assign=assign)
         self.output_bias_pending = False
         return result
@@ -53,17 +54,19 @@ class Autoencoder(nn.Module):
         if not last:
             return
         target = torch.logit(mean_image.float().clamp(1e-3, 1 - 1e-3))
-        bias = last[-1].bias
+        bias = cast(Tensor, last[-1].bias)  # Module.__getattr__ is typed Tensor | Module
         if bias.numel() == target.numel():
             bias.copy_(target.reshape(bias.shape).to(bias))
 
     def encode(self, x: Tensor) -> Tensor:
         """B×input_shape → B×latent."""
-        return self.encoder(x)
+        code: Tensor = self.encoder(x)
+        return code
 
     def decode_logits(self, z: Tensor) -> Tensor:
         """B×latent → B×input_shape pre-sigmoid values (what the losses use, for numerical stability)."""
-        return self.decoder(z)
+        logits: Tensor = self.decoder(z)
+        return logits
 
     def decode(self, z: Tensor) -> Tensor:
         """B×latent → B×input_shape in [0, 1]."""

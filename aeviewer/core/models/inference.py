@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 from torch import Tensor
@@ -15,7 +17,9 @@ def model_device(model: Autoencoder) -> torch.device:
     return param.device if param is not None else torch.device("cpu")
 
 
-def _batched(model: Autoencoder, fn, data: np.ndarray | Tensor, batch_size: int) -> np.ndarray:
+def _batched(
+    model: Autoencoder, fn: Callable[[Tensor], Tensor], data: np.ndarray | Tensor, batch_size: int
+) -> np.ndarray:
     device = model_device(model)
     was_training = model.training
     model.eval()
@@ -51,4 +55,5 @@ def reconstruction_errors(model: Autoencoder, x: np.ndarray | Tensor, batch_size
     """Per-sample mean squared error of the reconstruction, N float32 values (comparable to PCA's)."""
     x_np = x.detach().cpu().numpy() if isinstance(x, Tensor) else np.asarray(x, dtype=np.float32)
     rec = reconstruct_array(model, x_np, batch_size)
-    return ((rec - x_np) ** 2).reshape(len(x_np), -1).mean(axis=1)
+    errors: np.ndarray = ((rec - x_np) ** 2).reshape(len(x_np), -1).mean(axis=1)
+    return errors

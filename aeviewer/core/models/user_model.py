@@ -17,8 +17,11 @@ import io
 import math
 import sys
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any, cast
 
 import torch
 from torch import nn
@@ -47,7 +50,7 @@ class UserModelConfig:
     beta = 1.0
     l1 = 0.0
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"input_shape": list(self.input_shape), "latent_dim": self.latent_dim, "kind": self.kind,
                 "source": self.source}
 
@@ -70,19 +73,24 @@ class UserAutoencoder(nn.Module):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         code = Path(self.config.source)
-        out = _call(code, "encode", lambda: self.module.encode(self._inputs(x)))
+        out = _call(code, "encode", lambda: _user(self.module).encode(self._inputs(x)))
         return _code_of(code, out, len(x))[0]
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
         code = Path(self.config.source)
-        out = _call(code, "decode", lambda: self.module.decode(z))
+        out = _call(code, "decode", lambda: _user(self.module).decode(z))
         return _samples_of(code, out, len(z), self.config.input_shape)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.decode(self.encode(x))
 
 
-def _call(code: Path, what: str, fn):
+def _user(module: nn.Module) -> Any:
+    """The user's module as what it is to a type checker: encode and decode of unknown types."""
+    return cast(Any, module)
+
+
+def _call(code: Path, what: str, fn: Callable[[], object]) -> object:
     """Run user code; anything it raises, even SystemExit or KeyboardInterrupt, becomes a CheckpointError."""
     try:
         return fn()
@@ -104,7 +112,7 @@ def _describe(exc: BaseException) -> str:
 def _code_of(code: Path, out: object, n: int) -> tuple[torch.Tensor, bool]:
     """(N×d mean, variational?) from what encode returned, or a CheckpointError saying what was expected."""
     variational = isinstance(out, tuple)
-    if variational:
+    if isinstance(out, tuple):
         if len(out) != 2:
             raise CheckpointError(code, f"encode returned {len(out)} values; the contract is a tensor z or a "
                                         "(mu, logvar) pair")
@@ -142,7 +150,7 @@ def _samples_of(code: Path, out: object, n: int, input_shape: tuple[int, ...]) -
     return out.reshape(n, *input_shape)
 
 
-def _import_file(path: Path):
+def _import_file(path: Path) -> ModuleType:
     """Run the user's file as a module, with its own argv and silenced output; never lets it exit the app."""
     name = f"aeviewer_user_model_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(name, path)
@@ -165,7 +173,8 @@ def _import_file(path: Path):
     return module
 
 
-def _build_module(path: Path, class_name: str | None) -> nn.Module:
+def _build_module(path: Path, class_name: str | None) -> object:
+    """What the user's file builds; the caller checks that it is an nn.Module."""
     namespace = _import_file(path)
     try:
         if class_name:
@@ -246,7 +255,7 @@ def _probe(code: Path, module: nn.Module, input_shape: tuple[int, ...]) -> tuple
         probe = torch.rand(2, *input_shape)
         try:
             with torch.inference_mode():
-                module.encode(probe.reshape(2, -1) if flat else probe)
+                _user(module).encode(probe.reshape(2, -1) if flat else probe)
             flat_input = flat
             break
         except BaseException as exc:  # noqa: BLE001 - see _call
@@ -258,14 +267,21 @@ def _probe(code: Path, module: nn.Module, input_shape: tuple[int, ...]) -> tuple
     for n in PROBE_BATCHES:
         x = torch.rand(n, *input_shape)
         x = x.reshape(n, -1) if flat_input else x
+        def encode_batch(x: torch.Tensor = x) -> object:  # a def, not a lambda: mypy cannot type the latter
+            return _user(module).encode(x)
+
         with torch.inference_mode():
-            out = _call(code, f"encode on a batch of {n}", lambda x=x: module.encode(x))
+            out = _call(code, f"encode on a batch of {n}", encode_batch)
             z, variational = _code_of(code, out, n)
             if latent_dim is not None and z.shape[1] != latent_dim:
                 raise CheckpointError(code, f"encode gives {latent_dim}-D codes for one batch size and "
                                             f"{z.shape[1]}-D for a batch of {n}")
             latent_dim = int(z.shape[1])
-            decoded = _call(code, f"decode on a {latent_dim}-D code", lambda z=z: module.decode(z))
+
+            def decode_batch(z: torch.Tensor = z) -> object:
+                return _user(module).decode(z)
+
+            decoded = _call(code, f"decode on a {latent_dim}-D code", decode_batch)
             _samples_of(code, decoded, n, input_shape)
     assert latent_dim is not None
     return flat_input, variational, latent_dim

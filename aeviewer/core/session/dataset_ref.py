@@ -102,7 +102,7 @@ def resolve(ref: dict[str, Any], session_file: Path) -> str:
         candidates.append(session_file.resolve().parent / ref["relative"])
     if ref.get("path"):
         candidates.append(Path(ref["path"]))
-    existing = []
+    existing: list[Path] = []
     for c in candidates:
         if c.exists() and all(c.resolve() != e.resolve() for e in existing):
             existing.append(c)

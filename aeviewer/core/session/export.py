@@ -47,7 +47,7 @@ def _check_cancel(cancel: threading.Event | None, what: str) -> None:
         raise ExportCancelled(f"{what}: cancelled, nothing written")
 
 
-def _atomic_bytes_writer(path: Path, write: Callable[[Path], None]) -> Path:
+def _atomic_bytes_writer(path: Path, write: Callable[[Path], object]) -> Path:
     """Let `write(tmp)` produce the file next to `path`, then rename it into place; never leave half a file."""
     path = Path(path)
     try:
@@ -286,7 +286,7 @@ def _plain(text: str) -> str:
     return str(text).translate(str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789"))
 
 
-def _font(size: int) -> ImageFont.ImageFont:
+def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
     try:
         return ImageFont.load_default(size=size)
     except TypeError:  # Pillow < 10.1 has one fixed-size default font
@@ -364,7 +364,8 @@ def _encode_gif(tmp: Path, frames: Iterator[np.ndarray], fps: float) -> None:
         raise ExportError("GIF export needs imageio: pip install 'aeviewer[export]'") from exc
     with iio.imopen(tmp, "w", extension=".gif") as gif:
         for frame in frames:
-            gif.write(np.ascontiguousarray(frame[..., :3]), duration=int(round(1000 / fps)), loop=0)
+            # PluginV3.write declares no plugin options; the Pillow plugin takes duration and loop.
+            gif.write(np.ascontiguousarray(frame[..., :3]), duration=int(round(1000 / fps)), loop=0)  # type: ignore[call-arg]
 
 
 def _encode_mp4(tmp: Path, frames: Iterator[np.ndarray], fps: float) -> None:

@@ -20,6 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock, Timeout
 
@@ -147,7 +148,7 @@ def find_recovery(folder: Path | None = None) -> RecoveryInfo | None:
                 break
     if not path.is_file():
         return None
-    info: dict = {}
+    info: dict[str, Any] = {}
     for file in (sidecar_path(path), path.parent / SOURCE_NAME):
         try:
             loaded = safe_json.loads(file.read_bytes())
@@ -201,7 +202,7 @@ class RecoveryAutosaver:
         self,
         dataset_name: str,
         dataset_spec: str,
-        dataset_shape: tuple,
+        dataset_shape: tuple[int, ...],
         train_config: TrainConfig | None = None,
         *,
         interval_s: float = DEFAULT_INTERVAL_S,
@@ -217,7 +218,7 @@ class RecoveryAutosaver:
         self.saves = 0
         self.error: str | None = None
 
-    def maybe_save(self, model: Autoencoder, history: list[dict], *, force: bool = False) -> Path | None:
+    def maybe_save(self, model: Autoencoder, history: list[dict[str, Any]], *, force: bool = False) -> Path | None:
         """Save when the interval has passed (or `force`); the saved path, or None."""
         if not force and self.clock() - self.last_save < self.interval_s:
             return None

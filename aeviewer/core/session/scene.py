@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -13,6 +14,10 @@ from aeviewer.core.latent.spaces import AutoencoderSpace, shown_samples
 from aeviewer.core.session.export import fit_ranges
 from aeviewer.core.session.recording import ProbePath, class_centre_tour
 from aeviewer.core.session.session import Session, dataset_reference, load_session
+
+if TYPE_CHECKING:
+    from aeviewer.core.models import Autoencoder
+    from aeviewer.core.models.user_model import UserAutoencoder
 
 
 @dataclass
@@ -42,7 +47,8 @@ class Scene:
         return cls.from_model(loaded.model, load_dataset(data), str(model_path), dict(loaded.meta))
 
     @classmethod
-    def from_model(cls, model, dataset: Dataset, source: str = "", meta: dict | None = None) -> Scene:
+    def from_model(cls, model: Autoencoder | UserAutoencoder, dataset: Dataset, source: str = "",
+                   meta: dict[str, Any] | None = None) -> Scene:
         """A scene for a model already in memory (a checkpoint, or a user's own model file)."""
         session = Session(dataset=dataset_reference(dataset), model=model, model_meta=meta or {})
         return cls.build(session, dataset, source=source)
@@ -50,6 +56,7 @@ class Scene:
     @classmethod
     def build(cls, session: Session, dataset: Dataset, source: str = "") -> Scene:
         model = session.model
+        assert model is not None  # from_file refuses a session without one; from_model always has one
         want = tuple(model.config.input_shape)
         if tuple(dataset.sample_shape) != want:
             raise AeviewerError(f"{source or session.dataset}: the model takes {want} inputs but {dataset.name} "

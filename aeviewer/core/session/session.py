@@ -15,7 +15,7 @@ import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 from pydantic import ValidationError
@@ -39,6 +39,9 @@ from aeviewer.core.session.schema import (
 )
 from aeviewer.core.train.checkpoint import _config_from, _json_safe_row, _model_with, _read_safetensors
 
+if TYPE_CHECKING:
+    from aeviewer.core.models.user_model import UserAutoencoder  # imported lazily: it runs user code
+
 SESSION_FORMAT_VERSION = 2  # 2: the dataset is a reference with a fingerprint; models may be your own
 SESSION_SUFFIX = ".aev"
 SESSION_JSON = "session.json"
@@ -53,7 +56,7 @@ class Session:
     """A saved view. `view_ranges[view]` is ((x0, x1), (y0, y1)); `probes[view]` is (x, y)."""
 
     dataset: str  # a built-in name or an absolute path (see core.dataset_ref: checked against its fingerprint)
-    model: Autoencoder | None = None
+    model: Autoencoder | UserAutoencoder | None = None
     model_meta: dict[str, Any] = field(default_factory=dict)
     projection: str = ""
     probes: dict[str, tuple[float, float]] = field(default_factory=dict)
@@ -116,7 +119,7 @@ def save_session(path: str | Path, session: Session) -> Path:
     return path
 
 
-def _model_entry(path: Path, model, meta: dict) -> dict[str, Any]:
+def _model_entry(path: Path, model: Autoencoder | UserAutoencoder, meta: dict[str, Any]) -> dict[str, Any]:
     """The model's description in session.json: an aeviewer config, or the user's own model file."""
     from aeviewer.core.models.user_model import UserAutoencoder
 
@@ -130,7 +133,7 @@ def _model_entry(path: Path, model, meta: dict) -> dict[str, Any]:
     return {"kind": model.config.kind, "config": model.config.to_dict(), "meta": meta}
 
 
-def _weights_of(model) -> dict[str, torch.Tensor]:
+def _weights_of(model: Autoencoder | UserAutoencoder) -> dict[str, torch.Tensor]:
     from aeviewer.core.models.user_model import UserAutoencoder
 
     return model.module.state_dict() if isinstance(model, UserAutoencoder) else model.state_dict()
@@ -185,7 +188,7 @@ def _one_line(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def _read_json(path: Path, raw: bytes) -> dict:
+def _read_json(path: Path, raw: bytes) -> dict[str, Any]:
     try:
         doc = safe_json.loads(raw)
     except safe_json.JsonProblem as exc:
@@ -195,7 +198,7 @@ def _read_json(path: Path, raw: bytes) -> dict:
     return doc
 
 
-def _check_version(path: Path, doc: dict) -> None:
+def _check_version(path: Path, doc: dict[str, Any]) -> None:
     version = doc.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise CheckpointError(path, f"has an unknown session format version {version!r}")
@@ -203,7 +206,7 @@ def _check_version(path: Path, doc: dict) -> None:
         raise CheckpointError(path, f"was made by a newer aeviewer (session format {version}); please upgrade")
 
 
-def _read_model(path: Path, zf: zipfile.ZipFile, desc: ModelEntry | None):
+def _read_model(path: Path, zf: zipfile.ZipFile, desc: ModelEntry | None) -> Autoencoder | UserAutoencoder | None:
     if desc is None:
         return None
     raw = _member(path, zf, SESSION_WEIGHTS, _MAX_WEIGHT_BYTES)
@@ -219,7 +222,7 @@ def _read_model(path: Path, zf: zipfile.ZipFile, desc: ModelEntry | None):
     return _model_with(path, config, tensors)
 
 
-def _user_model(path: Path, user: UserModelRef, tensors: dict[str, torch.Tensor]):
+def _user_model(path: Path, user: UserModelRef, tensors: dict[str, torch.Tensor]) -> UserAutoencoder:
     """Rebuild a bring-your-own model from its code file (relative paths: relative to the session file)."""
     from aeviewer.core.models.user_model import load_user_model
 
@@ -237,7 +240,7 @@ def _user_model(path: Path, user: UserModelRef, tensors: dict[str, torch.Tensor]
     return load_user_model(found, None, tuple(user.input_shape), user.class_name, state=tensors)
 
 
-def _session_from(path: Path, doc: SessionDoc, model) -> Session:
+def _session_from(path: Path, doc: SessionDoc, model: Autoencoder | UserAutoencoder | None) -> Session:
     if isinstance(doc.dataset, str):  # format 1: a name or an absolute path, without a fingerprint
         dataset = doc.dataset
     else:
@@ -245,13 +248,13 @@ def _session_from(path: Path, doc: SessionDoc, model) -> Session:
             dataset = resolve(doc.dataset.model_dump(), path)
         except DatasetMismatch as exc:
             raise CheckpointError(path, str(exc)) from None
-    ranges = {}
+    ranges: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {}
     for view, (xr, yr) in doc.view_ranges.items():
         for axis, (lo, hi) in (("x", xr), ("y", yr)):
             if not hi - lo >= MIN_SPAN:
                 raise CheckpointError(path, f"has an invalid {SESSION_JSON}: field view_ranges.{view}: its {axis} "
                                             f"range [{lo:g}, {hi:g}] is empty or reversed")
-        ranges[view] = (tuple(xr), tuple(yr))
+        ranges[view] = (xr, yr)  # pydantic already made them tuples
     paths = []
     for p in doc.paths:
         probe_path = ProbePath(name=p.name, space=p.space)
@@ -264,7 +267,7 @@ def _session_from(path: Path, doc: SessionDoc, model) -> Session:
         paths.append(probe_path)
     meta = doc.model.meta.model_dump() if doc.model is not None else {}
     return Session(dataset=dataset, model=model, model_meta=meta if model is not None else {},
-                   projection=doc.projection, probes={k: tuple(v) for k, v in doc.probes.items()},
+                   projection=doc.projection, probes={k: v for k, v in doc.probes.items()},
                    view_ranges=ranges, theme=doc.theme, paths=paths, selected=doc.selected)
 
 

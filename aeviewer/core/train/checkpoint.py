@@ -59,8 +59,8 @@ def save_checkpoint(
     model: Autoencoder,
     *,
     dataset_name: str = "",
-    dataset_shape: tuple = (),
-    history: list[dict] | None = None,
+    dataset_shape: tuple[int, ...] = (),
+    history: list[dict[str, Any]] | None = None,
     train_config: TrainConfig | None = None,
 ) -> Path:
     """Write weights + sidecar atomically and return the weights' path.
@@ -99,7 +99,7 @@ def save_checkpoint(
     return path
 
 
-def _json_safe_row(row: dict) -> dict:
+def _json_safe_row(row: dict[str, Any]) -> dict[str, Any]:
     """History row with non-finite floats as None (JSON has no NaN)."""
     out = {}
     for k, v in row.items():
@@ -179,7 +179,7 @@ def _history_rows(value: object) -> list[dict[str, float | None]]:
     return rows
 
 
-def _read_sidecar(path: Path) -> dict | None:
+def _read_sidecar(path: Path) -> dict[str, Any] | None:
     side = sidecar_path(path)
     if not side.is_file():
         return None
@@ -194,7 +194,7 @@ def _read_sidecar(path: Path) -> dict | None:
     return d
 
 
-def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor], dict | None]:
+def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor], dict[str, Any] | None]:
     """Check the header by hand (so the message is ours), then let safetensors parse the tensors."""
     if len(data) < 8:
         raise CheckpointError(path, "is too short to be a safetensors file")
@@ -236,7 +236,7 @@ _ST_DTYPE_BYTES = {"BOOL": 1, "U8": 1, "I8": 1, "I16": 2, "U16": 2, "F16": 2, "B
                    "F32": 4, "I64": 8, "U64": 8, "F64": 8}
 
 
-def _check_tensor_table(path: Path, raw: dict, payload: int) -> None:
+def _check_tensor_table(path: Path, raw: dict[str, Any], payload: int) -> None:
     """Validate every tensor entry against the data that follows, so a forged header gets a plain message."""
     spans = []
     for key, entry in raw.items():
@@ -295,7 +295,7 @@ def _first_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _check_version(path: Path, header: dict) -> None:
+def _check_version(path: Path, header: dict[str, Any]) -> None:
     version = header.get("format_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise CheckpointError(path, f"has an unknown checkpoint format version {version!r}")
@@ -307,7 +307,7 @@ def _check_version(path: Path, header: dict) -> None:
         )
 
 
-def _config_from(path: Path, header: dict) -> ModelConfig:
+def _config_from(path: Path, header: dict[str, Any]) -> ModelConfig:
     """The model config of a file, validated and bounded (model_limits) before anything is built."""
     try:
         config = ModelConfig.from_dict(header.get("config"))  # type: ignore[arg-type]

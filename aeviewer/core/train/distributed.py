@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,7 +96,7 @@ class GradientAveragingOptimizer:
     def _grads(self) -> list[Tensor]:
         return [p.grad for group in self.optimizer.param_groups for p in group["params"] if p.grad is not None]
 
-    def step(self, closure=None):  # noqa: ANN001 - same signature as torch.optim.Optimizer.step
+    def step(self, closure: Callable[[], float] | None = None) -> float | None:  # as torch.optim.Optimizer.step
         grads = self._grads()
         if grads:
             flat = torch.cat([g.reshape(-1) for g in grads])

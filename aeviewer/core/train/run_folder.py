@@ -85,7 +85,7 @@ class RunWriter:
 
     folder: Path
     dataset_name: str = ""
-    dataset_shape: tuple = ()
+    dataset_shape: tuple[int, ...] = ()
     checkpoint_every: int = 1
     world_size: int = 1
 
@@ -183,9 +183,9 @@ class ResumeState:
 
     checkpoint: LoadedCheckpoint
     position: tuple[int, int]
-    optimizers: dict[str, dict]
+    optimizers: dict[str, dict[str, Any]]
     generators: dict[str, torch.Tensor | None]
-    history: list[dict] = field(default_factory=list)
+    history: list[dict[str, Any]] = field(default_factory=list)
     state_file: Path | None = None
 
 
@@ -286,7 +286,7 @@ class MetricsTail:
         return records
 
 
-def _plain_record(record: dict) -> bool:
+def _plain_record(record: dict[str, Any]) -> bool:
     """A metrics record whose losses (when present) are a flat mapping of names to numbers or None."""
     losses = record.get("losses", {})
     return isinstance(losses, dict) and all(

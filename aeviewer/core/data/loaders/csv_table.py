@@ -20,6 +20,7 @@ import gzip
 import math
 import zlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -32,6 +33,9 @@ from aeviewer.core.data.loaders._common import (
     unreadable,
 )
 from aeviewer.core.errors import DatasetError
+
+if TYPE_CHECKING:
+    import _csv  # csv.reader is a function; its result's class lives here
 
 LABEL_COLUMN_NAMES = ("label", "labels", "class", "y")
 MIN_IMAGE_SIDE = 8
@@ -138,7 +142,7 @@ def _split_labels(path: Path, x: np.ndarray, label_column: str | int | None) -> 
     return np.delete(x, index, axis=1), index, note
 
 
-def _parse(path: Path, reader: csv.reader, label_column: str | int | None = None) -> Dataset:
+def _parse(path: Path, reader: _csv.Reader, label_column: str | int | None = None) -> Dataset:
     header: list[str] | None = None
     label_col: int | None = None
     n_cols = 0
@@ -221,6 +225,7 @@ def _parse(path: Path, reader: csv.reader, label_column: str | int | None = None
     y = None
     class_names: tuple[str, ...] = ()
     if raw is not None:
+        assert label_col is not None  # raw holds that column's values
         y, class_names = labels_and_names(path, raw, len(x), f"labels in column {label_col + 1}")
     ds = make_dataset(path.stem, x, y, class_names, path)
     return dataclasses.replace(ds, notes=(note,)) if note else ds

@@ -14,7 +14,7 @@ import struct
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 import numpy as np
 
@@ -94,7 +94,7 @@ def read_idx(path: Path) -> np.ndarray:
 
 
 def _parse_header(
-    path: Path, read: Callable[[int], bytes], compressed: bool
+    path: Path, read: Callable[[int], bytes | bytearray], compressed: bool
 ) -> tuple[np.dtype, str, tuple[int, ...], int]:
     """(dtype, dtype words, dims, header size), validated; `read(n)` returns up to n bytes."""
     where = "after decompression, the file" if compressed else "the file"
@@ -180,7 +180,13 @@ def _read_idx_gzip(path: Path) -> np.ndarray:
     return np.frombuffer(payload, dtype=dtype).reshape(dims).astype(dtype.newbyteorder("="))
 
 
-def _read_exact(f: BinaryIO, n: int) -> bytearray:
+class _Reader(Protocol):
+    """A binary file, plain or gzip: typeshed's GzipFile is no BinaryIO."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _read_exact(f: _Reader, n: int) -> bytearray:
     """Up to n bytes, read in chunks so memory follows real data, not what a header claims."""
     buf = bytearray()
     while len(buf) < n:
@@ -284,7 +290,9 @@ def load_idx_folder(path: Path) -> Dataset:
             names = ", ".join(f.name for f in files)
             raise DatasetError(folder, f"holds several images files for one split ({names}); "
                                "point aeviewer at one of them")
-    xs, ys, tests = [], [], []
+    xs: list[np.ndarray] = []
+    ys: list[np.ndarray] = []
+    tests: list[np.ndarray] = []
     for is_test, files in by_split.items():
         if not files:
             continue
@@ -294,6 +302,7 @@ def load_idx_folder(path: Path) -> Dataset:
             raise DatasetError(images, f"has no labels file next to it (expected "
                                f"{images.name.replace(_IMAGES_TAG, _LABELS_TAG)})")
         x, y = load_idx_pair(images, labels)
+        assert y is not None  # a labels file was given
         xs.append(x)
         ys.append(y)
         tests.append(np.full(len(x), is_test))
@@ -302,9 +311,9 @@ def load_idx_folder(path: Path) -> Dataset:
         raise DatasetError(folder, "the training and test images have different sizes")
     x = np.concatenate(xs)
     y = np.concatenate(ys)
-    is_test = np.concatenate(tests) if len(xs) == 2 else None
+    test_mask = np.concatenate(tests) if len(xs) == 2 else None
     name, classes = _identify(folder)
-    return make_dataset(name or folder.name, x, y, classes or numbered_class_names(y), folder, is_test)
+    return make_dataset(name or folder.name, x, y, classes or numbered_class_names(y), folder, test_mask)
 
 
 def load_idx_file(path: Path) -> Dataset:

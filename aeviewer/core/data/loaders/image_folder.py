@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from aeviewer.core.data.dataset import Dataset
 from aeviewer.core.data.loaders._common import check_element_count, make_dataset
 from aeviewer.core.errors import DatasetError
+
+if TYPE_CHECKING:
+    from PIL import Image as PILImage
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".pgm", ".ppm", ".pbm")
 _GRAY_MODES = {"1", "L", "LA", "I", "F", "I;16", "I;16B", "I;16L", "I;16N"}
@@ -54,7 +58,7 @@ def find_images(root: Path) -> tuple[list[Path], list[int], tuple[str, ...]]:
                        f"({kinds})")
 
 
-def _open_checked(path: Path):  # -> PIL.Image.Image
+def _open_checked(path: Path) -> PILImage.Image:
     """Open an image lazily (header only), turning every Pillow failure into a DatasetError."""
     from PIL import Image, UnidentifiedImageError
 
@@ -73,7 +77,7 @@ def _reason(exc: BaseException) -> str:
     return text[0][:160] if text else exc.__class__.__name__
 
 
-def _decode(path: Path, im) -> tuple[np.ndarray, bool]:
+def _decode(path: Path, im: PILImage.Image) -> tuple[np.ndarray, bool]:
     """(H×W×3 uint8 pixels, is-grayscale) for one opened image."""
     from PIL import Image
 
@@ -116,6 +120,7 @@ def load_image_folder(root: Path) -> Dataset:
                     "(all images must be the same size)"
                 )
             pixels, is_gray = _decode(path, im)
+        assert out is not None  # set from the first image
         out[i] = pixels
         all_gray = all_gray and is_gray
     assert out is not None

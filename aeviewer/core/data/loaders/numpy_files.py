@@ -8,7 +8,7 @@ aeviewer allocate absurd amounts of memory.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, cast
 
 import numpy as np
 
@@ -33,7 +33,7 @@ PICKLE_PROBLEM = (
 )
 
 
-def _check_header(path: Path, f: BinaryIO, what: str) -> None:
+def _check_header(path: Path, f: IO[bytes], what: str) -> None:
     """Refuse object arrays and absurd shapes from the .npy header alone, before any data is read."""
     try:
         version = np.lib.format.read_magic(f)
@@ -81,7 +81,8 @@ def _load_npy(path: Path) -> np.ndarray:
     try:
         with open(path, "rb") as f:
             _check_header(path, f, "the file")
-        return np.load(path, allow_pickle=False)
+        # np.load is typed Any; a file with the .npy signature loads as one array.
+        return cast(np.ndarray, np.load(path, allow_pickle=False))
     except DatasetError:
         raise
     except ValueError as exc:
@@ -93,6 +94,7 @@ def _load_npy(path: Path) -> np.ndarray:
 
 
 def _npz_array(path: Path, npz: np.lib.npyio.NpzFile, key: str) -> np.ndarray:
+    assert npz.zip is not None  # None only once the NpzFile is closed
     try:
         with npz.zip.open(f"{key}.npy") as f:
             _check_header(path, f, f"array {key!r}")
