@@ -1,5 +1,5 @@
+import queue
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -68,40 +68,70 @@ def test_cancel_from_inside_the_loop():
 
 def test_pause_and_resume_from_another_thread():
     x = blobs(64)
-    trainer = Trainer(build_model(small_config()), x, TrainConfig(epochs=400, batch_size=16), report_every=1)
-    events: list[TrainProgress] = []
-    first = threading.Event()
+    stopped, restarted = threading.Event(), threading.Event()
+    acks: list[bool] = []
 
-    def work():
-        for e in trainer.run():
-            events.append(e)
-            first.set()
+    def on_pause(paused: bool) -> None:  # called from the training thread
+        acks.append(paused)
+        (stopped if paused else restarted).set()
 
-    worker = threading.Thread(target=work)
+    trainer = Trainer(build_model(small_config()), x, TrainConfig(epochs=400, batch_size=16), report_every=1,
+                      on_pause=on_pause)
+    events: queue.Queue[TrainProgress] = queue.Queue()
+    worker = threading.Thread(target=lambda: [events.put(e) for e in trainer.run()])
     worker.start()
     try:
-        assert first.wait(10)
+        events.get(timeout=10)
         trainer.pause()
         assert trainer.paused
-        time.sleep(0.2)  # let the step in flight finish
-        n = len(events)
-        time.sleep(0.4)
-        assert len(events) == n, "training went on while paused"
-        assert worker.is_alive()
+        assert stopped.wait(10), "the pause was never acknowledged"
+        position, step = trainer.position, trainer._step
+        while not events.empty():
+            events.get_nowait()  # the events yielded before the stop
+        assert worker.is_alive() and trainer.position == position and trainer._step == step
+        stopped.clear()
         trainer.resume()
-        deadline = time.monotonic() + 10
-        while len(events) == n and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert len(events) > n, "training did not resume"
+        assert restarted.wait(10), "the resume was never acknowledged"
+        assert events.get(timeout=10).step > step, "training did not go on"
+        restarted.clear()
         trainer.pause()
-        time.sleep(0.1)
-        trainer.cancel()  # a cancel while paused ends run()
-        worker.join(5)
-        assert not worker.is_alive()
+        assert stopped.wait(10)
+        trainer.cancel()  # a cancel while paused ends run(), and leaves the pause
+        worker.join(10)
+        assert not worker.is_alive() and restarted.is_set()
     finally:
         trainer.cancel()
-        worker.join(5)
+        worker.join(10)
+    assert acks == [True, False, True, False]
     assert len(trainer.history) < 400
+
+
+def test_a_pause_stops_before_the_next_step_and_is_acknowledged_once():
+    """Same thread, no timing: the acknowledgement itself resumes, so the run must stop exactly where it was."""
+    x = blobs(64)
+    seen: list[tuple[bool, tuple[int, int]]] = []
+
+    def on_pause(paused: bool) -> None:
+        seen.append((paused, trainer.position))
+        trainer.resume()  # what a person pressing Pause again does
+
+    trainer = Trainer(build_model(small_config()), x, TrainConfig(epochs=2, batch_size=16), report_every=1,
+                      on_pause=on_pause)
+    positions = []
+    for e in trainer.run():
+        positions.append(trainer.position)
+        if e.step == 3:
+            trainer.pause()
+    assert seen == [(True, (1, 3)), (False, (1, 3))]  # stopped before step 4, went on from there
+    assert len(positions) == 8 and len(trainer.history) == 2  # nothing skipped, nothing repeated
+
+
+def test_a_run_that_is_never_paused_never_acknowledges():
+    calls: list[bool] = []
+    trainer = Trainer(build_model(small_config()), blobs(32), TrainConfig(epochs=1, batch_size=16),
+                      on_pause=calls.append)
+    list(trainer.run())
+    assert calls == []
 
 
 def test_nan_rolls_back_to_the_last_good_epoch():

@@ -36,12 +36,12 @@ def test_the_training_thread_names_a_black_decoder_from_epoch_three(qtbot):
         model.decoder[-2].bias.fill_(-30.0)
     model.output_bias_pending = False
     config = TrainConfig(epochs=4, batch_size=256, lr=1e-9)
-    worker = TrainingWorker(lambda: Trainer(model, data.x, config), data.x[:300])
+    worker = TrainingWorker(lambda on_pause: Trainer(model, data.x, config, on_pause=on_pause), data.x[:300])
     problems: list[tuple[str, int]] = []
     epochs: list[int] = []
-    worker.progress.connect(lambda e: epochs.append(e.epoch) if e.epoch_done else None)
+    worker.yielded.connect(lambda e: epochs.append(e.epoch) if e.epoch_done else None)
     worker.problem.connect(lambda message: problems.append((message, len(epochs))))
-    with qtbot.waitSignal(worker.finished_training, timeout=60_000):
+    with qtbot.waitSignal(worker.returned, timeout=60_000):
         worker.start()
     worker.wait()
     assert problems and "black" in problems[0][0]

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 import torch
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QApplication
 
 from aeviewer.core.data.images import to_pixels
+from aeviewer.core.state import Status
 from aeviewer.core.train.trainer import TrainConfig, Trainer
 from tests.gui import mouse
 
@@ -223,16 +225,36 @@ def test_pause_stops_progress_and_resume_continues(make_main_window, qtbot):
     w = make_main_window()
     w.settings_panel.epochs.setValue(2000)
     w.training_ctl.start()
+    worker = w.training_ctl.worker
     qtbot.waitUntil(lambda: w.loss_plot.point_count() >= 2, timeout=20_000)
-    qtbot.mouseClick(w.settings_panel.pause_button, Qt.MouseButton.LeftButton)
-    qtbot.wait(300)
-    paused_at = w.loss_plot.point_count()
-    qtbot.wait(500)
-    assert w.loss_plot.point_count() == paused_at
-    qtbot.mouseClick(w.settings_panel.pause_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(worker.paused, timeout=10_000):  # the Trainer has stopped between steps
+        qtbot.mouseClick(w.settings_panel.pause_button, Qt.MouseButton.LeftButton)
+    assert w.state.status is Status.PAUSED and w.settings_panel.pause_button.isChecked()
+    assert "Paused" in w.settings_panel.status.text()
+    paused_at, position = w.loss_plot.point_count(), worker.trainer.position
+    QApplication.processEvents()  # everything the thread sent before it stopped has arrived: nothing more comes
+    assert w.loss_plot.point_count() == paused_at and worker.trainer.position == position
+    with qtbot.waitSignal(worker.resumed, timeout=10_000):
+        qtbot.mouseClick(w.settings_panel.pause_button, Qt.MouseButton.LeftButton)
+    assert w.state.status is Status.TRAINING and not w.settings_panel.pause_button.isChecked()
     qtbot.waitUntil(lambda: w.loss_plot.point_count() > paused_at, timeout=10_000)
     w.training_ctl.cancel()
     qtbot.waitUntil(lambda: w.training_ctl.worker is None, timeout=10_000)
+
+
+def test_space_pauses_and_a_cancel_while_paused_stops_cleanly(make_main_window, qtbot):
+    w = make_main_window()
+    w.settings_panel.epochs.setValue(2000)
+    w.training_ctl.start()
+    worker = w.training_ctl.worker
+    with qtbot.waitSignal(worker.paused, timeout=20_000):
+        w.training_ctl.train_or_pause()  # what Space does while training
+    assert w.state.status is Status.PAUSED and w.settings_panel.pause_button.isChecked()
+    with qtbot.waitSignal(worker.finished, timeout=10_000):
+        qtbot.mouseClick(w.settings_panel.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.training_ctl.worker is None, timeout=10_000)
+    assert w.state.status is Status.IDLE and not w.settings_panel.pause_button.isChecked()
+    assert "Stopped" in w.settings_panel.status.text()
 
 
 def test_closing_the_window_during_training_stops_the_worker(make_main_window, qtbot):

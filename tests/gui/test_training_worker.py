@@ -1,8 +1,12 @@
-"""The training thread's snapshots: never more than a tenth of its time, however slow encoding is."""
+"""The training thread's snapshots: never more than a tenth of its time, however slow encoding is.
+
+The worker's generator is driven here, on the test thread, against a clock the test moves: each event
+stands for 0.1 s of training and each encode for `encode_s`, so the cadence is exact and nothing sleeps.
+"""
 
 from __future__ import annotations
 
-import time
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -12,36 +16,49 @@ from aeviewer.core.train.trainer import TrainConfig, Trainer
 from aeviewer.gui.workers import training_worker
 from aeviewer.gui.workers.training_worker import TrainingWorker
 
+STEP_S = 0.1  # training time between two events
 
-def run_worker(qtbot, seconds: float, encode_delay_s: float, monkeypatch) -> tuple[TrainingWorker, list[float]]:
+
+def drive(monkeypatch, encode_s: float, events: int = 60) -> tuple[TrainingWorker, list[float], float]:
     data = load_dataset("digits")
-    model = build_model(ModelConfig(input_shape=data.sample_shape, latent_dim=2), seed=0)
+    model = build_model(ModelConfig(input_shape=data.sample_shape, latent_dim=2, hidden=(32,)), seed=0)
+    clock = SimpleNamespace(t=0.0)
+    monkeypatch.setattr(training_worker, "time", SimpleNamespace(monotonic=lambda: clock.t))
     encode = training_worker.encode_array
 
-    def slow_encode(m, x):
-        time.sleep(encode_delay_s)  # as encoding 10 000 samples through a big model would take
+    def timed_encode(m, x):
+        clock.t += encode_s  # as encoding 10 000 samples through a big model would take
         return encode(m, x)
 
-    monkeypatch.setattr(training_worker, "encode_array", slow_encode)
-    worker = TrainingWorker(lambda: Trainer(model, data.x, TrainConfig(epochs=10_000, batch_size=64)), data.x[:100])
+    monkeypatch.setattr(training_worker, "encode_array", timed_encode)
+    monkeypatch.setattr(training_worker.threads, "use_for_bulk_work", lambda background=False: None)  # not niced
+    config = TrainConfig(epochs=10_000, batch_size=64)
+    worker = TrainingWorker(lambda on_pause: Trainer(model, data.x[:640], config, report_every=5, on_pause=on_pause),
+                            data.x[:100])
     snapshots: list[float] = []
-    worker.snapshot.connect(lambda *_: snapshots.append(time.monotonic()))
-    worker.start()
-    qtbot.wait(int(seconds * 1000))
+    worker.snapshot.connect(lambda *_: snapshots.append(clock.t))
+    work = worker.work()
+    for _ in range(events):
+        next(work)
+        clock.t += STEP_S
     worker.cancel()
-    qtbot.waitUntil(worker.isFinished, timeout=10_000)
-    worker.wait()
-    return worker, snapshots
+    training_s = events * STEP_S
+    for _ in work:
+        pass
+    return worker, snapshots, training_s
 
 
-def test_fast_snapshots_come_twice_a_second(qtbot, monkeypatch):
-    worker, snapshots = run_worker(qtbot, 2.5, 0.0, monkeypatch)
+def test_fast_snapshots_come_twice_a_second(monkeypatch):
+    worker, snapshots, training_s = drive(monkeypatch, encode_s=0.0)
     assert worker.snapshot_every == worker.snapshot_interval == 0.5
-    assert len(snapshots) >= 4
-
-
-def test_slow_snapshots_come_less_often(qtbot, monkeypatch):
-    worker, snapshots = run_worker(qtbot, 2.5, 0.25, monkeypatch)
-    assert worker.snapshot_every >= 2.5  # 0.25 s of encoding per snapshot: at most a tenth of the thread
     gaps = np.diff(snapshots[:-1])  # the last one is the final snapshot after cancelling
-    assert len(snapshots) <= 3 and np.all(gaps >= 2.5)
+    assert np.all(gaps >= 0.5 - 1e-9) and np.all(gaps <= 0.5 + STEP_S + 1e-9)
+    assert len(snapshots) >= training_s / (0.5 + STEP_S)
+
+
+def test_slow_snapshots_come_less_often(monkeypatch):
+    worker, snapshots, training_s = drive(monkeypatch, encode_s=0.25)
+    assert worker.snapshot_every >= 2.5  # 0.25 s of encoding per snapshot: at most a tenth of the thread
+    gaps = np.diff(snapshots[:-1])
+    assert len(snapshots) >= 3 and np.all(gaps >= 2.5)  # 0.25 s of each 2.5 s: a tenth
+    assert len(snapshots) - 1 <= training_s / 2.5 + 1

@@ -173,6 +173,8 @@ class Trainer:
     Threading: `run()` is meant to be iterated in a worker thread; `pause()`, `resume()` and `cancel()`
     may be called from any thread (they only flip `threading.Event`s). A paused `run()` blocks between
     steps, waiting on the resume event in `_PAUSE_POLL_S` slices so a cancel while paused still ends it.
+    `on_pause(True)` is called from the training thread once it has stopped between steps, and
+    `on_pause(False)` when it leaves the pause (resumed or cancelled): a caller waits on that, not on time.
     After `cancel()` the current step finishes and `run()` returns without another event; a cancelled
     Trainer stays cancelled (make a new one to train further — the model and its weights carry over).
 
@@ -196,6 +198,7 @@ class Trainer:
         parallel: Parallel | None = None,
         resume: ResumePoint | None = None,
         restore_on_cancel: bool = True,
+        on_pause: Callable[[bool], None] | None = None,
     ) -> None:
         if config.epochs < 1 or config.batch_size < 1 or not config.lr > 0:
             raise TrainingError(
@@ -236,6 +239,7 @@ class Trainer:
         self._cancel = threading.Event()
         self._running = threading.Event()  # set = not paused
         self._running.set()
+        self._on_pause = on_pause
         self._snapshot: tuple[dict[str, Tensor], dict[str, Any]] | None = None
         self._good_epoch = 0
         self.batch_size = config.batch_size  # may shrink when memory runs out
@@ -438,10 +442,15 @@ class Trainer:
         self._pending_notice = f"{self._pending_notice} {message}".strip()
 
     def _wait_if_paused(self) -> bool:
-        """Block while paused; False when cancelled (before or during the pause)."""
-        while not self._running.wait(_PAUSE_POLL_S):
-            if self.cancelled:
-                return False
+        """Block while paused, acknowledging the stop and the restart through `on_pause`; False when cancelled."""
+        if self._running.is_set():
+            return not self.cancelled
+        if self._on_pause is not None:
+            self._on_pause(True)
+        while not self._running.wait(_PAUSE_POLL_S) and not self.cancelled:
+            pass
+        if self._on_pause is not None:
+            self._on_pause(False)
         return not self.cancelled
 
     def _means(self, names: list[str], total: Tensor | None, count: int, epoch: int) -> dict[str, float]:

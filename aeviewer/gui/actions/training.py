@@ -30,7 +30,6 @@ class TrainingController(QObject):
 
     def train_or_pause(self) -> None:
         if self.state.training:
-            self.panel.pause_button.toggle()
             self.toggle_pause()
         else:
             self.start()
@@ -52,13 +51,16 @@ class TrainingController(QObject):
         autosaver = RecoveryAutosaver(state.dataset.name, state.reopen_spec(), tuple(state.dataset.x.shape), config,
                                       interval_s=w.autosave_interval_s, folder=w.recovery_folder)
         self.notices = []
-        self.worker = TrainingWorker(lambda: Trainer(model, train.x, config), state.shown.x, autosaver=autosaver)
-        self.worker.progress.connect(self._on_progress)
+        self.worker = TrainingWorker(lambda on_pause: Trainer(model, train.x, config, on_pause=on_pause),
+                                     state.shown.x, autosaver=autosaver)
+        self.worker.yielded.connect(self._on_progress)
         self.worker.problem.connect(self._on_problem)
         state.training_problem = ""
         self.worker.snapshot.connect(w.explorer.show_snapshot)
-        self.worker.failed.connect(w.show_error)
-        self.worker.finished_training.connect(self._on_finished)
+        self.worker.errored.connect(w.show_error)
+        self.worker.paused.connect(self._on_paused)
+        self.worker.resumed.connect(self._on_resumed)
+        self.worker.returned.connect(self._on_finished)
         self.panel.set_training(True)
         self.panel.progress.setRange(0, config.epochs)
         self.panel.progress.setValue(0)
@@ -67,19 +69,29 @@ class TrainingController(QObject):
         self.worker.start()
 
     def toggle_pause(self) -> None:
+        """Ask the worker to pause or go on; the status follows when the worker says it has stopped or gone on.
+        The Pause button shows the worker's request (it toggles itself when clicked: set it back in step)."""
         if self.worker is None or not self.state.training:
             return
-        if self.panel.pause_button.isChecked():
+        if self.worker.pause_requested:
+            self.worker.resume()
+        else:
             self.worker.pause()
+        self.panel.pause_button.setChecked(self.worker.pause_requested)
+
+    def _on_paused(self) -> None:
+        if self.worker is not None and self.worker.is_paused:  # not a stale acknowledgement
             self.state.status = Status.PAUSED
             self.panel.status.setText("Paused. Press Pause again (or Space) to go on.")
-        else:
-            self.worker.resume()
+
+    def _on_resumed(self) -> None:
+        if self.worker is not None and self.state.status is Status.PAUSED:
             self.state.status = Status.TRAINING
 
     def cancel(self) -> None:
         if self.worker is not None and self.state.training:
             self.worker.cancel()  # also wakes a paused run
+            self.panel.pause_button.setChecked(False)
             self.panel.status.setText("Cancelling…")
 
     def _on_progress(self, event: Any) -> None:

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Qt, Signal
 
-from aeviewer.core.errors import AeviewerError
+from aeviewer.gui.workers.worker import Worker
 
 
-class BackgroundTask(QThread):
-    """Calls `fn(*args, report=..., cancel=..., **kwargs)` in a thread when `takes_progress`, else `fn(*args)`.
+class BackgroundTask(Worker):
+    """A Worker that calls `fn(*args, progress=..., cancel=..., **kwargs)` when `takes_progress`, else `fn(*args)`.
 
-    `succeeded` carries the return value, `failed` a message for the user (a traceback for
-    unexpected errors); `report(done, total)` from the worker arrives as `progressed` on the GUI thread.
+    `returned` (also `succeeded`) carries the return value, `errored` (also `failed`) a message for the user
+    (a traceback for unexpected errors); `progress(done, total)` from the function arrives as `progressed`;
+    `cancel` is the Worker's own cancel event.
     """
 
-    succeeded = Signal(object)
+    succeeded = Signal(object)  # the names its callers use, emitted with returned / errored
     failed = Signal(str)
     progressed = Signal(object, object)  # done, total (None when unknown)
 
@@ -27,20 +26,11 @@ class BackgroundTask(QThread):
         super().__init__()
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.takes_progress = takes_progress
-        self.cancel_event = threading.Event()
+        direct = Qt.ConnectionType.DirectConnection  # emitted in the same thread, in the same order
+        self.returned.connect(self.succeeded, direct)
+        self.errored.connect(self.failed, direct)
 
-    def cancel(self) -> None:
-        self.cancel_event.set()
-
-    def run(self) -> None:
-        try:
-            if self.takes_progress:
-                result = self.fn(*self.args, progress=self.progressed.emit, cancel=self.cancel_event, **self.kwargs)
-            else:
-                result = self.fn(*self.args, **self.kwargs)
-        except AeviewerError as exc:
-            self.failed.emit(str(exc))
-        except Exception as exc:
-            self.failed.emit(f"{type(exc).__name__}: {exc}\n\n{traceback.format_exc()}")
-        else:
-            self.succeeded.emit(result)
+    def work(self) -> Any:
+        if self.takes_progress:
+            return self.fn(*self.args, progress=self.progressed.emit, cancel=self.cancel_event, **self.kwargs)
+        return self.fn(*self.args, **self.kwargs)

@@ -8,12 +8,11 @@ is replaced mid-read is simply retried on the next poll.
 
 from __future__ import annotations
 
-import threading
 import traceback
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.latent.spaces import DatasetBaseline, load_with_baseline
@@ -29,24 +28,23 @@ from aeviewer.core.train.run_folder import (
     read_config,
 )
 from aeviewer.gui.workers.background import BackgroundTask
+from aeviewer.gui.workers.worker import Worker
 
 CUE_MS = 4000  # how long the "new checkpoint" cue stays up
 
 
-class RunPoller(QThread):
-    """Polls a run folder every `interval_s`: new metrics lines, the run config, each new `last` checkpoint."""
+class RunPoller(Worker):
+    """A Worker that polls a run folder every `interval_s`: new metrics lines, the run config, each new `last`
+    checkpoint, until cancelled (`stop`). A failure is one `errored` message, and ends the following."""
 
     config_read = Signal(dict)
     metrics = Signal(list)  # complete records, in file order
     checkpoint = Signal(object, object)  # LoadedCheckpoint, codes of the shown samples (or None)
-    failed = Signal(str)
 
     def __init__(self, folder: str | Path, interval_s: float = 0.5) -> None:
         super().__init__()
         self.folder = Path(folder)
         self.interval_s = interval_s
-        self._stop = threading.Event()
-        self._lock = threading.Lock()
         self._shown_x: np.ndarray | None = None
         self.polls = 0
 
@@ -56,39 +54,38 @@ class RunPoller(QThread):
             self._shown_x = x
 
     def stop(self) -> None:
-        self._stop.set()
+        self.cancel()
 
-    def run(self) -> None:  # worker thread
+    def error_message(self, exc: Exception) -> str:
+        return "Following the run failed:\n" + traceback.format_exc()
+
+    def work(self) -> None:  # worker thread
         tail = MetricsTail(self.folder / METRICS_NAME)
         config_sent = False
         seen = None
-        while not self._stop.is_set():
-            try:
-                if not config_sent:
-                    try:
-                        self.config_read.emit(read_config(self.folder))
-                        config_sent = True
-                    except AeviewerError:
-                        pass  # not written yet (or being written): try again next poll
-                records = tail.read_new()
-                if records:
-                    self.metrics.emit(records)
-                signature = checkpoint_signature(self.folder, LAST_NAME)
-                if signature is not None and signature != seen:
-                    loaded = self._load_latest()
-                    if loaded is not None:
-                        seen = signature
-                        with self._lock:
-                            x = self._shown_x
-                        fits = x is not None and len(x) and tuple(x.shape[1:]) == tuple(loaded.config.input_shape)
-                        # else the window's data differs: it encodes the checkpoint itself
-                        codes = encode_array(loaded.model, x) if fits and x is not None else None
-                        self.checkpoint.emit(loaded, (x, codes))
-            except Exception:  # never swallowed, never fatal: tell the user once and keep following
-                self.failed.emit("Following the run failed:\n" + traceback.format_exc())
-                return
+        while not self.cancelled:
+            if not config_sent:
+                try:
+                    self.config_read.emit(read_config(self.folder))
+                    config_sent = True
+                except AeviewerError:
+                    pass  # not written yet (or being written): try again next poll
+            records = tail.read_new()
+            if records:
+                self.metrics.emit(records)
+            signature = checkpoint_signature(self.folder, LAST_NAME)
+            if signature is not None and signature != seen:
+                loaded = self._load_latest()
+                if loaded is not None:
+                    seen = signature
+                    with self._lock:
+                        x = self._shown_x
+                    fits = x is not None and len(x) and tuple(x.shape[1:]) == tuple(loaded.config.input_shape)
+                    # else the window's data differs: it encodes the checkpoint itself
+                    codes = encode_array(loaded.model, x) if fits and x is not None else None
+                    self.checkpoint.emit(loaded, (x, codes))
             self.polls += 1
-            self._stop.wait(self.interval_s)
+            self.cancel_event.wait(self.interval_s)
 
     def _load_latest(self) -> LoadedCheckpoint | None:
         """`last` as it is now; None when it vanished or was swapped mid-read (the next poll retries)."""
@@ -116,7 +113,7 @@ class RunFollower(QObject):
         self.poller.config_read.connect(self._on_config)
         self.poller.metrics.connect(self._on_metrics)
         self.poller.checkpoint.connect(self._on_checkpoint)
-        self.poller.failed.connect(window.show_error)
+        self.poller.errored.connect(window.show_error)
         self._cue_timer = QTimer(self, singleShot=True, interval=CUE_MS)
         self._cue_timer.timeout.connect(self._clear_cue)
 

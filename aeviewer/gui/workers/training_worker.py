@@ -3,28 +3,33 @@
 from __future__ import annotations
 
 import copy
-import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 
 import numpy as np
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Signal
 
 from aeviewer.core import threads
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.models.inference import encode_array
 from aeviewer.core.session.recovery import RecoveryAutosaver
 from aeviewer.core.train.quality import HealthMonitor
-from aeviewer.core.train.trainer import Trainer
+from aeviewer.core.train.trainer import Trainer, TrainProgress
+from aeviewer.gui.workers.worker import Worker
+
+PauseHook = Callable[[bool], None]
 
 
-class TrainingWorker(QThread):
-    """A QThread around `Trainer.run()`; the Trainer itself is built in the thread too.
+class TrainingWorker(Worker):
+    """A Worker around `Trainer.run()`: each TrainProgress is `yielded`, `returned` carries True when all
+    epochs ran (False: cancelled or failed), and is always the last signal before `finished`.
 
-    Building a Trainer creates its first optimizer, which on a fresh process imports torch's compiler
-    stack (about 2 s): done here, the window stays responsive. Pause, resume and cancel may arrive
-    before the Trainer exists; they are applied as soon as it does.
+    The Trainer is built in the thread too: `make_trainer(on_pause)` (pass `on_pause` to the Trainer, which
+    acknowledges its pauses through it). Building one creates its first optimizer, which on a fresh process
+    imports torch's compiler stack (about 2 s): done here, the window stays responsive. Pause, resume and
+    cancel may arrive before the Trainer exists; they are applied as soon as it does, and the Trainer's
+    stop between steps comes back as `paused` (its restart as `resumed`).
 
     The GUI never touches the model being trained: every `snapshot_interval` seconds (and at the
     end) the worker emits an eval-mode copy with its codes of the shown samples, so drag-to-decode
@@ -34,20 +39,16 @@ class TrainingWorker(QThread):
     """
 
     SNAPSHOT_SHARE = 0.1
+    CONTROLLED_BETWEEN_YIELDS = False  # the Trainer pauses between steps and stops on cancel itself
 
-    progress = Signal(object)  # TrainProgress
     problem = Signal(str)  # a collapse confirmed at an epoch end (one sentence), or "" when it cleared
     snapshot = Signal(object, object)  # (model copy in eval mode, codes of the shown samples)
-    failed = Signal(str)
-    finished_training = Signal(bool)  # True: all epochs ran; False: cancelled or failed
 
-    def __init__(self, make_trainer: Callable[[], Trainer], shown_x: np.ndarray, snapshot_interval: float = 0.5,
-                 autosaver: RecoveryAutosaver | None = None) -> None:
+    def __init__(self, make_trainer: Callable[[PauseHook], Trainer], shown_x: np.ndarray,
+                 snapshot_interval: float = 0.5, autosaver: RecoveryAutosaver | None = None) -> None:
         super().__init__()
         self.make_trainer = make_trainer
         self.trainer: Trainer | None = None
-        self._lock = threading.Lock()
-        self._paused = self._cancelled = False
         self.shown_x = shown_x
         self.snapshot_interval = snapshot_interval  # the shortest interval
         self.snapshot_every = snapshot_interval  # the current one
@@ -55,43 +56,29 @@ class TrainingWorker(QThread):
         # Collapse checks at epoch ends, here between steps (the weights hold still), on the shown samples.
         self.health = HealthMonitor(shown_x)
 
-    def pause(self) -> None:
-        self._control(paused=True)
-
-    def resume(self) -> None:
-        self._control(paused=False)
-
-    def cancel(self) -> None:
-        self._control(cancelled=True)
-
-    def _control(self, paused: bool | None = None, cancelled: bool = False) -> None:
-        with self._lock:
-            self._paused = self._paused if paused is None else paused
-            self._cancelled = self._cancelled or cancelled
-            if self.trainer is not None:
-                self._apply(self.trainer)
-
-    def _apply(self, trainer: Trainer) -> None:
-        if self._cancelled:
-            trainer.cancel()  # also wakes a paused run
-        elif self._paused:
-            trainer.pause()
+    def _requested(self) -> None:
+        if self.trainer is None:
+            return
+        if self.cancelled:
+            self.trainer.cancel()  # also wakes a paused run
+        elif self.pause_requested:
+            self.trainer.pause()
         else:
-            trainer.resume()
+            self.trainer.resume()
 
-    def run(self) -> None:  # runs in the worker thread
+    def work(self) -> Generator[TrainProgress, None, bool]:  # runs in the worker thread; returns whether all epochs ran
         threads.use_for_bulk_work(background=True)
         completed = False
         try:
-            trainer = self.make_trainer()
+            trainer = self.make_trainer(self.acknowledge_pause)
             with self._lock:
                 self.trainer = trainer
-                self._apply(trainer)
+                self._requested()
             last = 0.0
-            for event in self.trainer.run():
+            for event in trainer.run():
                 if event.epoch_done and self.autosaver is not None:
-                    self.autosaver.maybe_save(self.trainer.model, self.trainer.history)
-                self.progress.emit(event)
+                    self.autosaver.maybe_save(trainer.model, trainer.history)
+                yield event
                 if event.epoch_done:
                     self._check_health(event.epoch, event.losses)
                 now = time.monotonic()
@@ -99,11 +86,11 @@ class TrainingWorker(QThread):
                     self._emit_snapshot()
                     last = time.monotonic()
                     self.snapshot_every = max(self.snapshot_interval, (last - now) / self.SNAPSHOT_SHARE)
-            completed = not self.trainer.cancelled
+            completed = not trainer.cancelled
         except AeviewerError as exc:
-            self.failed.emit(str(exc))
+            self.errored.emit(str(exc))
         except Exception:  # never swallowed: the window shows the traceback
-            self.failed.emit("Training failed unexpectedly:\n" + traceback.format_exc())
+            self.errored.emit("Training failed unexpectedly:\n" + traceback.format_exc())
         try:
             if self.trainer is not None:
                 self._emit_snapshot()
@@ -111,8 +98,8 @@ class TrainingWorker(QThread):
                     final = self.health.final()
                     self.problem.emit("" if final is None else final.message)
         except Exception:
-            self.failed.emit("Could not encode the data after training:\n" + traceback.format_exc())
-        self.finished_training.emit(completed)
+            self.errored.emit("Could not encode the data after training:\n" + traceback.format_exc())
+        return completed
 
     def _check_health(self, epoch: int, losses: dict[str, float]) -> None:
         if self.trainer is None:
