@@ -111,22 +111,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--epochs", type=int, default=20, help="MLP models (the window's default is 60)")
     parser.add_argument("--conv-epochs", type=int, default=8, help="conv models (~5 s an epoch on one core)")
-    parser.add_argument("--quick", action="store_true", help="presets only, on mnist5k")
+    parser.add_argument("--part", choices=("all", "presets", "grid", "digits"), default="all",
+                        help="presets: the presets on mnist5k; grid: kind × backbone × latent on mnist5k; "
+                        "digits: the presets on 8×8 digits")
     parser.add_argument("--full-mnist", action="store_true", help="also deep-30 on the official 60,000 MNIST")
     args = parser.parse_args()
     torch.set_num_threads(max(1, min(2, torch.get_num_threads())))
     print(f"Machine: {machine()}")
     print(HEADER, flush=True)
     mnist = load_mnist5k()
-    rows = presets(mnist, args)
-    if not args.quick:
+    rows = presets(mnist, args) if args.part in ("all", "presets") else []
+    if args.part in ("all", "grid"):
         rows += grid(mnist, args)
+    if args.part in ("all", "digits"):
         rows += presets(load_digits_split(), args)
     if args.full_mnist:
         from aeviewer.core.data.loaders import load_dataset
 
         rows += [r for r in presets(load_dataset("mnist"), args) if r.name == "deep-30"]
-    TABLE.write_text(f"Machine: {machine()}, {time.strftime('%Y-%m-%d')}\n\n{HEADER}\n"
+    table = TABLE if args.part == "all" else TABLE.with_name(f"quality_table_{args.part}.md")
+    table.write_text(f"Machine: {machine()}, {time.strftime('%Y-%m-%d')}\n\n{HEADER}\n"
                      + "\n".join(table_row(r) for r in rows) + "\n")
     emit(figures(rows))
 

@@ -111,8 +111,8 @@ def make_optimizers(model: Autoencoder, lr: float) -> dict[str, torch.optim.Opti
     optimizers = {}
     for name, params in model.optimizer_groups().items():
         opts = options.get(name, {})
-        optimizers[name] = make_adam(params, lr * float(opts.get("lr_scale", 1.0)),
-                                     tuple(opts.get("betas", (0.9, 0.999))))  # type: ignore[arg-type]
+        beta1, beta2 = opts.get("betas", (0.9, 0.999))
+        optimizers[name] = make_adam(params, lr * float(opts.get("lr_scale", 1.0)), (float(beta1), float(beta2)))
     return optimizers
 
 
@@ -317,10 +317,11 @@ class Trainer:
             self._seed_noise()
         else:
             shuffle.seed()  # a fresh Generator has a fixed default seed; None means "different every run"
-        if self.generator_states is not None:  # resuming: same permutation and noise as an uninterrupted run
-            shuffle.set_state(self.generator_states["shuffle"])
-            if self.noise_generator is not None and self.generator_states.get("noise") is not None:
-                self.noise_generator.set_state(self.generator_states["noise"])
+        states = self.generator_states or {}
+        if (shuffle_state := states.get("shuffle")) is not None:  # resuming: same permutation and noise
+            shuffle.set_state(shuffle_state)
+            if self.noise_generator is not None and (noise_state := states.get("noise")) is not None:
+                self.noise_generator.set_state(noise_state)
         self.model.train()
         self._take_snapshot()
         first_epoch, first_step = self.position
