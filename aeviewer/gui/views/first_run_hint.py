@@ -3,15 +3,17 @@ and remembered in the window's QSettings so it never comes back."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSettings, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from aeviewer.gui.views.host_overlay import HostOverlay
 
 SEEN_KEY = "hints/drag_cross_seen"
 HINT_TEXT = ("<b>Drag the cross</b> to decode any point of the latent space: the picture on the right "
              "follows it. Click a dot to inspect that sample.")
 
 
-class FirstRunHint(QFrame):
+class FirstRunHint(HostOverlay):
     """A banner floating at the top of `host`; it follows the host's size and hides for good when dismissed."""
 
     def __init__(self, host: QWidget, settings: QSettings) -> None:
@@ -29,7 +31,6 @@ class FirstRunHint(QFrame):
         self.dismiss_button = QPushButton("Got it")
         self.dismiss_button.clicked.connect(self.dismiss)
         layout.addWidget(self.dismiss_button)
-        host.installEventFilter(self)
         self._place()
 
     @classmethod
@@ -49,20 +50,11 @@ class FirstRunHint(QFrame):
         self.settings.setValue(SEEN_KEY, True)
         self.settings.sync()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
-        if event.type() == QEvent.Type.Resize:
-            self._place()
-        return False
+    def width_for(self, host: QWidget) -> int:
+        return max(200, min(520, host.width() - 40))
 
-    def _place(self) -> None:
-        host = self.parentWidget()
-        if host is None:
-            return
-        width = max(200, min(520, host.width() - 40))
-        self.setFixedWidth(width)
-        self.adjustSize()
-        self.move((host.width() - width) // 2, 36)
-        self.raise_()
+    def position_for(self, host: QWidget) -> tuple[int, int]:
+        return (host.width() - self.width()) // 2, 36
 
 
 def _truthy(value) -> bool:

@@ -6,13 +6,14 @@ user cannot tell a bug from a failed run.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from aeviewer.core.state import ExplorerState
+from aeviewer.gui.views.host_overlay import HostOverlay
 
 
-class ProblemBanner(QFrame):
+class ProblemBanner(HostOverlay):
     """Floats along the bottom of `host`, shown while `state.training_problem` is not empty."""
 
     def __init__(self, host: QWidget, state: ExplorerState) -> None:
@@ -26,7 +27,6 @@ class ProblemBanner(QFrame):
         self.label.setWordWrap(True)
         layout.addWidget(self.label)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # the view stays draggable under it
-        host.installEventFilter(self)
         state.events.training_problem.connect(self.show_problem)
         self.show_problem(state.training_problem)
 
@@ -35,17 +35,8 @@ class ProblemBanner(QFrame):
         self.setVisible(bool(message))
         self._place()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Resize:
-            self._place()
-        return False
+    def width_for(self, host: QWidget) -> int:
+        return max(120, host.width() - 24)
 
-    def _place(self) -> None:
-        host = self.parentWidget()
-        if host is None:
-            return
-        width = max(120, host.width() - 24)
-        self.setFixedWidth(width)
-        self.adjustSize()
-        self.move(12, max(0, host.height() - self.height() - 12))
-        self.raise_()
+    def position_for(self, host: QWidget) -> tuple[int, int]:
+        return 12, max(0, host.height() - self.height() - 12)
