@@ -150,3 +150,17 @@ def test_a_dataset_baseline_holds_the_shown_samples_pca_plane_and_errors():
     assert set(baseline.pca_errors) == {2, 5}
     assert baseline.pca_errors[5] == pytest.approx(pca_error_at(train, baseline.shown, 5))
     assert baseline.pca_errors[5] < baseline.pca_errors[2]
+
+
+def test_codes_beyond_what_a_view_can_draw_are_held_within_its_bounds():
+    """A model with huge (allowed) weights or a NaN code must not hand Qt a 1e30 coordinate (it segfaults)."""
+    from aeviewer.core.latent.spaces import MAX_PLANE
+
+    data = small_dataset()
+    model = build_model(ModelConfig(input_shape=(1, 6, 6), latent_dim=2), seed=0)
+    codes = np.zeros((len(data), 2), np.float32)
+    codes[0] = (1e30, -1e30)
+    codes[1] = (np.nan, np.inf)
+    codes[2:] = np.random.default_rng(0).normal(size=(len(data) - 2, 2))
+    space = AutoencoderSpace.build(model, data, codes)
+    assert np.isfinite(space.points).all() and np.abs(space.points).max() <= MAX_PLANE

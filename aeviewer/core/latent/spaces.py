@@ -23,6 +23,15 @@ from aeviewer.core.models import Autoencoder
 from aeviewer.core.models.inference import decode_array, encode_array, reconstruct_array
 
 MAX_SHOWN = 10_000  # points in the scatters: enough to see the structure, cheap to redraw
+#: Largest plane coordinate handed to the views (the sessions' bound too): Qt's transforms overflow, and have
+#: segfaulted, long before the 1e308 a model with huge (allowed) weights or a NaN code can produce.
+MAX_PLANE = 1e6
+
+
+def drawable(values: np.ndarray) -> np.ndarray:
+    """`values` with NaN at 0 and everything within ±MAX_PLANE, as float32: safe to project and to draw."""
+    out = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0, posinf=MAX_PLANE, neginf=-MAX_PLANE)
+    return np.clip(out, -MAX_PLANE, MAX_PLANE).astype(np.float32)
 
 
 def _autoencoder(model: torch.nn.Module) -> Autoencoder:
@@ -89,15 +98,15 @@ class AutoencoderSpace:
         model.eval()
         if codes is None:
             codes = encode_array(_autoencoder(model), data.x)
-        projection = pca_embedding(codes)
-        return cls(model, data, codes, projection, projection.points, PointDecoder(model, codes.shape[1]))
+        projection = pca_embedding(drawable(codes))
+        return cls(model, data, codes, projection, drawable(projection.points), PointDecoder(model, codes.shape[1]))
 
     def with_embedding(self, embedding: Embedding) -> AutoencoderSpace:
         """The same model and codes shown through another projection (t-SNE, UMAP, PCA)."""
         if embedding.codes.shape != self.codes.shape:
             raise ValueError(f"embedding of {embedding.codes.shape} codes does not fit {self.codes.shape}")
-        return AutoencoderSpace(self.model, self.data, self.codes, embedding, embedding.points, self._decoder,
-                                self._recon)
+        return AutoencoderSpace(self.model, self.data, self.codes, embedding, drawable(embedding.points),
+                                self._decoder, self._recon)
 
     @property
     def latent_dim(self) -> int:
@@ -136,8 +145,8 @@ class AutoencoderSpace:
         return out.reshape(len(out), *self.data.sample_shape)
 
     def place(self, codes: np.ndarray) -> np.ndarray:
-        """Where codes land on the current plane (exact for PCA, interpolated for t-SNE/UMAP)."""
-        return self.projection.to_plane(codes)
+        """Where codes land on the current plane (exact for PCA, interpolated for t-SNE/UMAP), drawable."""
+        return drawable(self.projection.to_plane(codes))
 
     def reconstructions(self) -> np.ndarray:
         if self._recon is None:
