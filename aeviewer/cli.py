@@ -245,7 +245,8 @@ def cmd_train(args: argparse.Namespace) -> int:
                           train_config=train_config)
     if len(dataset.split(test=True)) and not interrupted:
         last = trainer.history[-1] if trainer.history else None
-        print(quality_summary(evaluate(trainer.model, dataset, losses=last)), file=sys.stderr)
+        said = health.watch.reported.message if health.watch.reported is not None else None
+        print(quality_summary(evaluate(trainer.model, dataset, losses=last), already_said=said), file=sys.stderr)
     print(out)
     return 130 if interrupted else 0
 

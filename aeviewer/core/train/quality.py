@@ -130,14 +130,15 @@ class HealthMonitor:
         return self.watch.final()
 
 
-def quality_summary(report: QualityReport) -> str:
-    """One line for the terminal: the held-out error beside both baselines, and what it means."""
+def quality_summary(report: QualityReport, already_said: str | None = None) -> str:
+    """One line for the terminal: the held-out error beside both baselines, and what it means; a collapse
+    warning follows unless it is `already_said` (printed during training)."""
     verdict = (f"{(1 - report.ratio_to_pca) * 100:.0f} % below PCA" if report.ratio_to_pca < 1
                else f"{(report.ratio_to_pca - 1) * 100:.0f} % above PCA: the linear baseline wins")
     line = (f"held-out reconstruction MSE {report.mse:.5f}  (mean image {report.mean_image_mse:.5f}, "
             f"PCA with {report.k} components {report.pca_mse:.5f}: {verdict})")
     if report.active_dims is not None:
         line += f"; {report.active_dims} of {report.k} code dimensions active"
-    if report.collapse:
+    if report.collapse and report.collapse != already_said:
         line += f"\nwarning: {report.collapse}"
     return line
