@@ -78,10 +78,15 @@ def check_collapse(model: Any, x: np.ndarray, *, losses: dict[str, float] | None
     """`diagnose` on up to 1,000 samples of `x` (a fixed stride, so repeated checks see the same ones)."""
     from aeviewer.core.models.inference import encode_array, reconstruct_array
 
-    step = max(1, len(x) // _DIAGNOSE_SAMPLES)
-    sample = np.asarray(x[::step][:_DIAGNOSE_SAMPLES], dtype=np.float32)
+    sample = fixed_sample(x)
     return diagnose(sample, encode_array(model, sample), reconstruct_array(model, sample),
                     kind=model.config.kind, losses=losses)
+
+
+def fixed_sample(x: np.ndarray) -> np.ndarray:
+    """Up to 1,000 samples of `x` at a fixed stride, so repeated checks see the same ones."""
+    step = max(1, len(x) // _DIAGNOSE_SAMPLES)
+    return np.asarray(x[::step][:_DIAGNOSE_SAMPLES], dtype=np.float32)
 
 
 def kl_per_dimension(model: Any, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
@@ -115,8 +120,7 @@ class HealthMonitor:
     so once (see `CollapseWatch`): the CLI prints it, the window shows it over the latent view."""
 
     def __init__(self, x: np.ndarray, *, every: int = 1) -> None:
-        step = max(1, len(x) // _DIAGNOSE_SAMPLES)
-        self.sample = np.asarray(x[::step][:_DIAGNOSE_SAMPLES], dtype=np.float32)
+        self.sample = fixed_sample(x)
         self.every = max(1, every)
         self.watch = CollapseWatch()
 
