@@ -201,14 +201,10 @@ def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor],
     (n,) = struct.unpack("<Q", data[:8])
     if n == 0 or n > _MAX_HEADER_BYTES or 8 + n > len(data):
         raise CheckpointError(path, "is not a safetensors file (bad header size: truncated or other format?)")
-    try:
-        raw = safe_json.loads(data[8 : 8 + n], max_bytes=_MAX_HEADER_BYTES)
-    except safe_json.JsonProblem as exc:
-        if "nests" in str(exc):
-            raise CheckpointError(path, f"is not a safetensors file aeviewer reads: its header {exc}") from None
-        raise CheckpointError(path, "is not a safetensors file (its header is not JSON)") from None
-    if not isinstance(raw, dict):
-        raise CheckpointError(path, "is not a safetensors file (its header is not a JSON object)")
+    raw = _json_object(path, data[8 : 8 + n], nests="is not a safetensors file aeviewer reads: its header",
+                       not_json="is not a safetensors file (its header is not JSON)",
+                       not_object="is not a safetensors file (its header is not a JSON object)",
+                       max_bytes=_MAX_HEADER_BYTES)
     _check_tensor_table(path, raw, len(data) - 8 - n)
     try:
         tensors = st_load(data)
@@ -220,15 +216,24 @@ def _read_safetensors(path: Path, data: bytes) -> tuple[dict[str, torch.Tensor],
         return tensors, None
     if not isinstance(text, str):
         raise CheckpointError(path, "has unreadable aeviewer metadata (not JSON)")
+    header = _json_object(path, text, nests="has unreadable aeviewer metadata: it",
+                          not_json="has unreadable aeviewer metadata (not JSON)",
+                          not_object="has unreadable aeviewer metadata (not a JSON object)")
+    return tensors, header
+
+
+def _json_object(path: Path, text: str | bytes, *, nests: str, not_json: str, not_object: str,
+                 **limits: int) -> dict[str, Any]:
+    """Parse `text` as one JSON object with safe_json's bounds; each way it fails is a CheckpointError."""
     try:
-        header = safe_json.loads(text)
+        value = safe_json.loads(text, **limits)
     except safe_json.JsonProblem as exc:
         if "nests" in str(exc):
-            raise CheckpointError(path, f"has unreadable aeviewer metadata: it {exc}") from None
-        raise CheckpointError(path, "has unreadable aeviewer metadata (not JSON)") from None
-    if not isinstance(header, dict):
-        raise CheckpointError(path, "has unreadable aeviewer metadata (not a JSON object)")
-    return tensors, header
+            raise CheckpointError(path, f"{nests} {exc}") from None
+        raise CheckpointError(path, not_json) from None
+    if not isinstance(value, dict):
+        raise CheckpointError(path, not_object)
+    return value
 
 
 #: Bytes per element of the safetensors dtypes aeviewer reads (sub-byte and exotic types are refused).
