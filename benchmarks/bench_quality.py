@@ -17,7 +17,8 @@ from pathlib import Path
 import torch
 
 from aeviewer.core.data.dataset import Dataset
-from aeviewer.core.data.reference_data import load_digits_split, load_mnist5k
+from aeviewer.core.data.loaders.digits import load_digits
+from aeviewer.core.data.reference_data import load_mnist5k
 from aeviewer.core.models import PRESETS, ModelConfig, build_model, preset
 from aeviewer.core.train.quality import QualityReport, evaluate
 from aeviewer.core.train.trainer import TrainConfig, Trainer
@@ -124,7 +125,7 @@ def main() -> None:
     if args.part in ("all", "grid"):
         rows += grid(mnist, args)
     if args.part in ("all", "digits"):
-        rows += presets(load_digits_split(), args)
+        rows += presets(load_digits(), args)
     if args.full_mnist:
         from aeviewer.core.data.loaders import load_dataset
 

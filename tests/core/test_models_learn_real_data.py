@@ -8,7 +8,7 @@ of the mean-image error, not the full-length figures of `benchmarks/bench_qualit
 import pytest
 import torch
 
-from aeviewer.core.data.reference_data import load_digits_split
+from aeviewer.core.data.loaders.digits import load_digits
 from aeviewer.core.models import PRESETS, build_model, preset
 from aeviewer.core.train.quality import evaluate
 from aeviewer.core.train.trainer import TrainConfig, Trainer
@@ -48,7 +48,7 @@ def test_every_preset_beats_the_mean_image_on_real_mnist(mnist5k, name):
 
 @pytest.mark.parametrize("name", sorted(PRESETS))
 def test_every_preset_beats_the_mean_image_on_real_8x8_digits(name):
-    report = _train(load_digits_split(), name, DIGITS_EPOCHS.get(name, 30))
+    report = _train(load_digits(), name, DIGITS_EPOCHS.get(name, 30))
     assert report.collapse is None
     assert report.ratio_to_mean < 0.85, f"{name}: held-out MSE {report.mse:.4f}, mean image {report.mean_image_mse:.4f}"
 

@@ -50,13 +50,3 @@ def load_mnist5k(test_fraction: float = 0.2, seed: int = 0) -> Dataset:
     y = table[:, _N_PIXELS].astype(np.int64)
     ds = Dataset("mnist5k", x, y, _DIGIT_NAMES, source=str(path))
     return ds.with_holdout(test_fraction, seed)
-
-
-def load_digits_split() -> Dataset:
-    """scikit-learn's 1,797 real 8×8 digits with the app's seeded 20 % hold-out (its start-up data)."""
-    from aeviewer.core.data.loaders.digits import load_digits
-
-    return load_digits()
-
-
-REFERENCE_SETS = {"mnist5k": load_mnist5k, "digits": load_digits_split}
