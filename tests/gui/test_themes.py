@@ -68,8 +68,14 @@ def _brush_colours(brush) -> list[QColor]:
     return [] if brush.style() == pg.QtCore.Qt.BrushStyle.NoBrush else [brush.color()]
 
 
+def _outline_or_fill(pen, brush) -> list[QColor]:
+    """A filled symbol stands out by its outline when it has one (a yellow dot ringed in black), else by its fill."""
+    return _pen_colours(pen) or _brush_colours(brush)
+
+
 def mark_colours(plot: pg.PlotWidget) -> dict[str, QColor]:
-    """Every pen and brush colour a plot draws data, text and axes with (the faint grid aside)."""
+    """Every pen colour a plot draws data, text and axes with, and the fill of marks without an outline (the faint
+    grid aside)."""
     marks: dict[str, QColor] = {}
 
     def put(name: str, colours: list[QColor]) -> None:
@@ -83,11 +89,9 @@ def mark_colours(plot: pg.PlotWidget) -> dict[str, QColor]:
             if len(data.xData if data.xData is not None else []):
                 put(name + ".pen", _pen_colours(data.opts["pen"]))
                 if data.opts["symbol"] is not None:
-                    put(name + ".symbolPen", _pen_colours(data.opts["symbolPen"]))
-                    put(name + ".symbolBrush", _brush_colours(data.opts["symbolBrush"]))
+                    put(name + ".symbol", _outline_or_fill(data.opts["symbolPen"], data.opts["symbolBrush"]))
         elif isinstance(data, pg.ScatterPlotItem) and len(data.data):
-            put(name + ".pen", _pen_colours(data.opts["pen"]))
-            put(name + ".brush", _brush_colours(data.opts["brush"]))
+            put(name, _outline_or_fill(data.opts["pen"], data.opts["brush"]))
         elif isinstance(data, pg.TargetItem):
             put(name + ".pen", _pen_colours(data.pen))
             put(name + ".hoverPen", _pen_colours(data.hoverPen))

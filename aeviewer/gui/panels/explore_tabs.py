@@ -131,9 +131,9 @@ class ExploreDock(QDockWidget):
         state.events.dataset.connect(self._dataset_changed)
 
     # --- window hooks -------------------------------------------------------------------------------
-    def use_theme(self, theme: Theme, large: bool, scale: float = 1.0) -> None:
+    def use_theme(self, theme: Theme, large: bool) -> None:
         """The path and the generated stars on the latent view, in the theme's path and marker colours."""
-        widen = scale * (2 if large else 1)
+        widen = 2 if large else 1
         self.path_item.setPen(pg.mkPen(theme.path, width=2 * widen, style=Qt.PenStyle.DashLine))
         self.path_item.setSymbolPen(pg.mkPen(theme.path, width=widen))
         self.path_item.setSymbolBrush(pg.mkBrush(theme.marker))

@@ -41,19 +41,19 @@ class LossPlot(pg.PlotWidget):
         self.plotItem.autoBtn.clicked.connect(self.follow_data)
         self._redraw = QTimer(self, singleShot=True, interval=self.REDRAW_MS)
         self._redraw.timeout.connect(self.flush)
-        self.theme, self.large, self.scale = LIGHT, False, 1.0
+        self.theme, self.large = LIGHT, False
         self.use_theme(LIGHT, False)
 
-    def use_theme(self, theme: Theme, large: bool, scale: float = 1.0) -> None:
-        """Colour the curves from `theme` ("total" in its foreground); `scale` widens them for a hi-res export."""
-        self.theme, self.large, self.scale = theme, large, scale
-        style_plot(self, theme, large, scale)
+    def use_theme(self, theme: Theme, large: bool) -> None:
+        """Colour the curves from `theme` ("total" in its foreground); presentation size doubles their width."""
+        self.theme, self.large = theme, large
+        style_plot(self, theme, large)
         for name, curve in self._curves.items():
             curve.setPen(self._pen(name))
 
     def _pen(self, name: str):
         """"total" is the thick foreground line; each other term a class colour, in the order they came."""
-        widen = self.scale * (2 if self.large else 1)
+        widen = 2 if self.large else 1
         if name == "total":
             return pg.mkPen(self.theme.foreground, width=2 * widen)
         classes = self.theme.classes
@@ -72,7 +72,7 @@ class LossPlot(pg.PlotWidget):
                 if name not in self._curves:
                     self._curves[name] = curve = self.plot([], [], name=name)
                     curve.setPen(self._pen(name))
-                    style_plot(self, self.theme, self.large, self.scale)  # the new legend entry
+                    style_plot(self, self.theme, self.large)  # the new legend entry
                     self._steps[name], self._values[name] = [], []
                 self._steps[name].append(step)
                 self._values[name].append(value)

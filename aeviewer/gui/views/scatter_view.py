@@ -73,21 +73,21 @@ class ScatterView(pg.PlotWidget):
         self.use_theme(LIGHT, False)
 
     # --- theme ------------------------------------------------------------------------------------
-    def use_theme(self, theme: Theme, large: bool, scale: float = 1.0) -> None:
-        """Colour every mark from `theme`; `large` is presentation size, `scale` a hi-res export's factor."""
+    def use_theme(self, theme: Theme, large: bool) -> None:
+        """Colour every mark from `theme`; `large` is presentation size."""
         self.theme, self.large = theme, large
-        style_plot(self, theme, large, scale)
+        style_plot(self, theme, large)
         fg = theme.foreground
-        self.highlight.setPen(pg.mkPen(fg, width=2.5 * scale))
-        self.highlight.setSize((26 if large else 18) * scale)
-        self.selection_rings.setPen(pg.mkPen(fg, width=1.5 * scale))
-        self.selection_rings.setSize((LARGE_MARKER + 6 if large else SELECTION_RING) * scale)
-        self.probe.setPen(pg.mkPen(theme.probe, width=(4 if large else 2.5) * scale))
+        self.highlight.setPen(pg.mkPen(fg, width=2.5))
+        self.highlight.setSize(26 if large else 18)
+        self.selection_rings.setPen(pg.mkPen(fg, width=1.5))
+        self.selection_rings.setSize(LARGE_MARKER + 6 if large else SELECTION_RING)
+        self.probe.setPen(pg.mkPen(theme.probe, width=4 if large else 2.5))
         self.probe.setBrush(pg.mkBrush(theme.veil(120)))
-        self.probe.setHoverPen(pg.mkPen(theme.hover, width=(5 if large else 3) * scale))
+        self.probe.setHoverPen(pg.mkPen(theme.hover, width=5 if large else 3))
         self.probe.setHoverBrush(pg.mkBrush(theme.veil(160)))
-        self.probe.set_marker_size((LARGE_PROBE if large else NORMAL_PROBE) * scale)
-        size = self._marker_size() * scale
+        self.probe.set_marker_size(LARGE_PROBE if large else NORMAL_PROBE)
+        size = self._marker_size()
         for group, label in zip(self._groups, self._group_labels, strict=True):
             group.setBrush(pg.mkBrush(self._colour(label)))
             group.setSize(size)

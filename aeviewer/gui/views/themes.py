@@ -35,7 +35,7 @@ class Theme:
     probe: str  # the probe cross
     hover: str  # the probe cross under the mouse, the lasso
     path: str  # interpolation path line and marker outlines
-    marker: str  # fill of path dots and generated stars
+    marker: str  # fill of path dots and generated stars (outlined in `path`): no class colour
     muted: str  # points without a label
     classes: tuple[str, ...]  # one per class (and per extra loss term), each >= 3:1 on `background`
 
@@ -77,7 +77,7 @@ class Theme:
 LIGHT = Theme(
     name="light", background="#ffffff", foreground="#000000", window="#f4f4f4", base="#ffffff",
     disabled_text="#8c8c8c", accent="#2f6fce", grid="#e1e1e1", probe="#000000", hover="#d00000",
-    path="#111111", marker="#c45400", muted="#555555",
+    path="#111111", marker="#ffd400", muted="#555555",
     classes=("#1f77b4", "#c45400", "#23802a", "#d62728", "#8250c0",
              "#8c564b", "#c2338f", "#6e6e6e", "#737300", "#0e7a8f"))
 DARK = Theme(
@@ -99,40 +99,39 @@ def palette_for(name: str) -> QPalette:
     return theme_named(name).qpalette()
 
 
-def text_size(large: bool, scale: float = 1.0) -> str:
-    """Legend and tick text size, in points: presentation mode doubles it, a 2x export scales it too."""
-    return f"{(16 if large else 8) * scale:g}pt"
+def text_size(large: bool) -> str:
+    """Legend text size: presentation mode doubles it."""
+    return "16pt" if large else "8pt"
 
 
-def style_plot(plot: pg.PlotWidget, theme: Theme, large: bool, scale: float = 1.0) -> None:
+def style_plot(plot: pg.PlotWidget, theme: Theme, large: bool) -> None:
     """Background, axes, axis labels, title, legend and grid of any plot; the data marks are the view's own."""
     fg = theme.foreground
     plot.setBackground(theme.background)
     item = plot.plotItem
     font = QFont()
-    font.setPointSizeF((16 if large else 9) * scale)
+    font.setPointSize(16 if large else 9)
     for side in ("left", "bottom"):
         axis = item.getAxis(side)
-        axis.setPen(pg.mkPen(fg, width=scale))
+        axis.setPen(pg.mkPen(fg))
         axis.setTextPen(pg.mkPen(fg))  # also the axis label's colour
         axis.setTickFont(font)
-        axis.labelStyle["font-size"] = f"{(16 if large else 9) * scale:g}pt"
+        axis.labelStyle["font-size"] = "16pt" if large else "9pt"
         axis._updateLabel()  # pyqtgraph redraws the label only on this (AxisItem has no public setter)
-    item.setTitle(item.titleLabel.text, color=fg, size=f"{(20 if large else 11) * scale:g}pt")
+    item.setTitle(item.titleLabel.text, color=fg, size="20pt" if large else "11pt")
     legend = getattr(plot, "legend", None)
     if isinstance(legend, pg.LegendItem):
         legend.setBrush(pg.mkBrush(theme.veil(210)))
         legend.setPen(pg.mkPen(theme.grid))
         legend.setLabelTextColor(fg)
-        legend.setLabelTextSize(text_size(large, scale))
-        for sample, label in legend.items:
-            label.setText(label.text, color=fg, size=text_size(large, scale))
-            sample.setScale(scale)  # the coloured swatch beside each name
+        legend.setLabelTextSize(text_size(large))
+        for _, label in legend.items:
+            label.setText(label.text, color=fg, size=text_size(large))
         legend.layout.setSpacing(0)
         legend.updateSize()
     grid = getattr(plot, "grid", None)
     if isinstance(grid, pg.GridItem):
-        grid.setPen(pg.mkPen(theme.grid, width=scale))
+        grid.setPen(pg.mkPen(theme.grid))
 
 
 def apply_theme(window: QMainWindow, name: str, large: bool = False) -> None:
