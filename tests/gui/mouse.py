@@ -13,10 +13,10 @@ from PySide6.QtWidgets import QApplication
 LEFT = Qt.MouseButton.LeftButton
 
 
-def _send(view, kind, pos: QPointF, button, buttons) -> None:
+def _send(view, kind, pos: QPointF, button, buttons, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
     viewport = view.viewport()
     global_pos = QPointF(viewport.mapToGlobal(pos.toPoint()))
-    event = QMouseEvent(kind, pos, global_pos, button, buttons, Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(kind, pos, global_pos, button, buttons, modifiers)
     QApplication.sendEvent(viewport, event)
 
 
@@ -50,6 +50,15 @@ def drag(view, start: QPointF, end: QPointF, steps: int = 12) -> None:
     for t in np.linspace(0, 1, steps + 1)[1:]:
         move(view, start + (end - start) * float(t))
     release(view, end)
+
+
+def shift_drag(view, start: QPointF, end: QPointF, steps: int = 6) -> None:
+    """Shift held from press to release: the box (or lasso) selection gesture."""
+    shift = Qt.KeyboardModifier.ShiftModifier
+    _send(view, QEvent.Type.MouseButtonPress, start, LEFT, LEFT, shift)
+    for t in np.linspace(0, 1, steps + 1)[1:]:
+        _send(view, QEvent.Type.MouseMove, start + (end - start) * float(t), Qt.MouseButton.NoButton, LEFT, shift)
+    _send(view, QEvent.Type.MouseButtonRelease, end, LEFT, Qt.MouseButton.NoButton, shift)
 
 
 def click(view, pos: QPointF) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from PySide6.QtCore import QPointF, Qt
 
@@ -95,26 +96,40 @@ def test_attribute_vector_moves_the_probe_towards_the_other_class(make_main_wind
     np.testing.assert_allclose(dock.traversal.code, expected, atol=1e-4)
 
 
-def test_manifold_grid_has_one_tile_per_grid_cell_and_follows_zoom(make_main_window, qtbot):
+def test_manifold_grid_tiles_are_square_faded_under_the_points_and_follow_zoom(make_main_window, qtbot):
+    from aeviewer.gui.views.manifold_view import GRID_OPACITY
+
     w = make_main_window()  # the default model has a 2-D code
-    dock = w.explore
+    dock, overlay, vb = w.explore, w.explore.overlay, w.ae_view.plotItem.vb
     dock.manifold.tiles.setValue(6)
     dock.manifold.enabled.setChecked(True)
-    h, wd = 8, 8
-    assert dock.overlay.mosaic.shape == (6 * h, 6 * wd, 1)
+    h = wd = 8
+
+    def tiling():
+        rows, cols = overlay.mosaic.shape[0] // h, overlay.mosaic.shape[1] // wd
+        rect = overlay.image.mapRectToView(overlay.image.boundingRect())
+        px_w, px_h = vb.viewPixelSize()
+        return rows, cols, rect, rect.width() / cols / px_w, rect.height() / rows / px_h
+
+    rows, cols, rect, tile_w, tile_h = tiling()
+    assert min(rows, cols) == 6 and tile_w == pytest.approx(tile_h, rel=1e-3)  # square pixels, whatever the shape
+    (x0, x1), (y0, y1) = vb.viewRange()
+    tol = 1e-6 * max(1.0, x1 - x0, y1 - y0)
+    assert rect.left() <= x0 + tol and rect.right() >= x1 - tol and rect.top() <= y0 + tol and rect.bottom() >= y1 - tol
     # The top-left tile is the decode at the top-left cell's centre, drawn upright (ImageItem rows go up).
-    (x0, x1), (y0, y1) = w.ae_view.plotItem.vb.viewRange()
-    corner = np.array([x0 + (x1 - x0) / 12, y1 - (y1 - y0) / 12])
-    assert np.array_equal(dock.overlay.mosaic[:h, :wd], decoded(w, w.ae_space.code_at(corner)))
-    assert np.array_equal(dock.overlay.image.image, dock.overlay.mosaic[::-1, :, 0])
-    before = dock.overlay.updates
-    (x0, x1), (y0, y1) = w.ae_view.plotItem.vb.viewRange()
-    w.ae_view.plotItem.vb.setRange(xRange=(x0, (x0 + x1) / 2), yRange=(y0, (y0 + y1) / 2), padding=0)
-    qtbot.waitUntil(lambda: dock.overlay.updates > before, timeout=5000)
-    rect = dock.overlay.image.mapRectToView(dock.overlay.image.boundingRect())
-    assert abs(rect.width() - ((x1 - x0) / 2)) < 1e-6 * max(1.0, abs(x1 - x0))
+    corner = np.array([rect.left() + rect.width() / cols / 2, rect.bottom() - rect.height() / rows / 2])
+    assert np.array_equal(overlay.mosaic[:h, :wd], decoded(w, w.ae_space.code_at(corner)))
+    assert np.array_equal(overlay.image.image, overlay.mosaic[::-1, :, 0])
+    assert 0.35 <= overlay.image.opacity() == GRID_OPACITY <= 0.5
+    assert overlay.image.zValue() < min(group.zValue() for group in w.ae_view._groups)  # points drawn above
+
+    before = overlay.updates
+    vb.setRange(xRange=(x0, x0 + (x1 - x0) / 4), yRange=(y0, y1), padding=0)  # a much wider-than-tall region
+    qtbot.waitUntil(lambda: overlay.updates > before, timeout=5000)
+    rows, cols, rect, tile_w, tile_h = tiling()
+    assert tile_w == pytest.approx(tile_h, rel=1e-3)
     dock.manifold.tiles.setValue(4)
-    qtbot.waitUntil(lambda: dock.overlay.mosaic.shape == (4 * h, 4 * wd, 1), timeout=5000)
+    qtbot.waitUntil(lambda: min(overlay.mosaic.shape[:2]) == 4 * h, timeout=5000)
 
 
 def test_interpolating_between_two_clicked_samples_draws_a_path_and_plays(make_main_window, qtbot):
@@ -181,11 +196,18 @@ def test_decoder_maps_colour_the_visible_region(make_main_window, qtbot):
     w = make_main_window()
     dock = w.explore
     dock.manifold.enabled.setChecked(True)
-    for mode in ("distance", "density", "drift"):
+    bar = dock.overlay.colour_bar
+    for mode, unit in (("distance", "(latent units)"), ("density", "(nats)"), ("drift", "(latent units)")):
         dock.manifold.mode.setCurrentIndex(dock.manifold.mode.findData(mode))
         values = dock.overlay.values
         assert values.shape == (HEATMAP_CELLS**2,) and np.all(np.isfinite(values))
         assert dock.overlay.image.image.shape == (HEATMAP_CELLS, HEATMAP_CELLS)
+        assert bar.isVisible() and unit in bar.axis.labelText  # a key with units beside the plot
+        lo, hi = bar.levels()
+        finite = values[np.isfinite(values)]
+        assert lo <= finite.max() and hi >= lo and hi == pytest.approx(finite.max())
+    dock.manifold.mode.setCurrentIndex(dock.manifold.mode.findData("grid"))
+    assert not bar.isVisible()  # the greyscale pictures need no key
     dock.manifold.mode.setCurrentIndex(dock.manifold.mode.findData("distance"))
     # Distance to the nearest code is small at a data point and larger at the view's corner.
     (x0, x1), (y0, y1) = w.ae_view.plotItem.vb.viewRange()

@@ -19,6 +19,12 @@ MAP_KINDS = {
     "distance": "distance to the nearest data code",
     "drift": "re-encode drift |E(D(z)) − z|",
 }
+# What a map's colour bar says its values are: the quantity and its unit.
+MAP_UNITS = {
+    "density": "log density (nats)",
+    "distance": "distance to nearest code (latent units)",
+    "drift": "re-encode drift (latent units)",
+}
 
 
 def decoder_map(kind: str, grid_codes: np.ndarray, data_codes: np.ndarray, *, model_kind: str = "ae",

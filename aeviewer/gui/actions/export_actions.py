@@ -30,6 +30,7 @@ from aeviewer.core.session.export import (
     tile,
     write_projector_tsv,
 )
+from aeviewer.gui.views.export_scale import scaled_for_export
 
 PNG_SCALE = 2
 
@@ -62,12 +63,18 @@ def _settle(plot: pg.PlotWidget) -> None:
 
 
 def export_plot_png(plot: pg.PlotWidget, path: str | Path, scale: int = PNG_SCALE) -> Path:
-    """The plot at `scale` times its on-screen width (pyqtgraph re-renders, so lines stay sharp)."""
+    """The plot at `scale` times its on-screen width (pyqtgraph re-renders, so lines stay sharp; the legend and
+    line widths grow with it)."""
     _settle(plot)
     exporter = pg_exporters.ImageExporter(plot.plotItem)
     width = max(1, int(plot.plotItem.sceneBoundingRect().width() * scale))
     exporter.parameters()["width"] = width
-    return _staged(Path(path), lambda tmp: exporter.export(tmp))
+
+    def write(tmp: str) -> None:
+        with scaled_for_export(plot, width / max(1.0, plot.plotItem.sceneBoundingRect().width())):
+            exporter.export(tmp)
+
+    return _staged(Path(path), write)
 
 
 def export_plot_svg(plot: pg.PlotWidget, path: str | Path) -> Path:

@@ -33,6 +33,7 @@ from aeviewer.gui.panels.traversal_panel import TraversalPanel
 from aeviewer.gui.views.manifold_view import ManifoldOverlay, ManifoldPanel
 from aeviewer.gui.views.scatter_tools import ScatterInspector
 from aeviewer.gui.views.scatter_view import ScatterView
+from aeviewer.gui.views.themes import Theme
 from aeviewer.gui.workers.background import BackgroundTask
 from aeviewer.gui.workers.probe_decoder import ProbeDecoder
 
@@ -85,14 +86,13 @@ class ExploreDock(QDockWidget):
 
         view = ae_view
         self.overlay = ManifoldOverlay(view, self.manifold.tiles.value())
-        self.path_item = pg.PlotDataItem(pen=pg.mkPen("#111", width=2, style=Qt.PenStyle.DashLine),
-                                         symbol="o", symbolSize=7, symbolBrush="#ffd400", symbolPen="#111")
+        self.path_item = pg.PlotDataItem(symbol="o")
         self.path_item.setZValue(25)
         view.plotItem.vb.addItem(self.path_item, ignoreBounds=True)
-        self.generated_item = pg.ScatterPlotItem(size=13, symbol="star", pen=pg.mkPen("#111", width=1),
-                                                 brush=pg.mkBrush("#ffd400"))
+        self.generated_item = pg.ScatterPlotItem(symbol="star")
         self.generated_item.setZValue(24)
         view.plotItem.vb.addItem(self.generated_item, ignoreBounds=True)
+        self.use_theme(view.theme, view.large)
 
         self.task: BackgroundTask | None = None
         self._relay = _FrameRelay()
@@ -128,7 +128,32 @@ class ExploreDock(QDockWidget):
         view.point_clicked.connect(self._remember_selection)
         pca_view.point_clicked.connect(self._remember_selection)
 
+        state.events.dataset.connect(self._dataset_changed)
+
     # --- window hooks -------------------------------------------------------------------------------
+    def use_theme(self, theme: Theme, large: bool) -> None:
+        """The path and the generated stars on the latent view, in the theme's path and marker colours."""
+        widen = 2 if large else 1
+        self.path_item.setPen(pg.mkPen(theme.path, width=2 * widen, style=Qt.PenStyle.DashLine))
+        self.path_item.setSymbolPen(pg.mkPen(theme.path, width=widen))
+        self.path_item.setSymbolBrush(pg.mkBrush(theme.marker))
+        self.path_item.setSymbolSize(7 * widen)
+        self.generated_item.setPen(pg.mkPen(theme.path, width=widen))
+        self.generated_item.setBrush(pg.mkBrush(theme.marker))
+        self.generated_item.setSize(13 * widen)
+
+    def _dataset_changed(self, *_: object) -> None:
+        """Another dataset: selection rings, the box selection, the path's ends and samples belong to the old one."""
+        for view in (self.ae_view, self.pca_view):
+            view.clear_marks()
+        for inspector in self.inspectors:
+            inspector.hide_card()
+        self.recent = []
+        self.selection.clear()
+        self.path_codes = None
+        self.path_item.setData([], [])
+        self.clear_generated()
+
     @property
     def space(self):  # AutoencoderSpace | None; untyped until each tool narrows it
         return self.state.ae_space
@@ -422,7 +447,10 @@ class ExploreDock(QDockWidget):
             inspector.shape = self.selection.shape.currentData()
 
     def _box_selected(self, indices: np.ndarray) -> None:
+        """A box or lasso in either view: ring the samples in both, list them in the Select tab."""
         shown = self.shown
+        for view in (self.ae_view, self.pca_view):
+            view.set_selection(indices)
         self.selection.show_selection(indices, shown.x, shown.y, shown.class_names)
         self.tabs.setCurrentWidget(self.selection)
 

@@ -110,6 +110,13 @@ class RecordingPanel(QWidget):
         self.load_button.clicked.connect(self.load_path_dialog)
         self.export_button.clicked.connect(self.export_dialog)
         window.ae_view.probe_moved.connect(self._probe_moved)
+        window.state.events.dataset.connect(self._dataset_changed)
+
+    def _dataset_changed(self, *_: object) -> None:
+        """Recorded paths are positions in the old dataset's latent view: they go with it."""
+        self.set_recording(False)
+        self.set_paths([])
+        self.status.setText("")
 
     # --- recording ----------------------------------------------------------------------------------
     def set_recording(self, on: bool) -> None:

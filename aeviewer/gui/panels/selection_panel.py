@@ -12,6 +12,9 @@ MAX_GALLERY = 100
 
 
 class SelectionPanel(QWidget):
+    HINT = ("Shift+drag a box or lasso in either scatter to gather its points here. "
+            "Hover a point to see it; click a legend entry to hide or show that class.")
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         layout = QVBoxLayout(self)
@@ -21,13 +24,17 @@ class SelectionPanel(QWidget):
         self.shape.addItem("lasso (free hand)", "lasso")
         form.addRow("Shift+drag draws a", self.shape)
         layout.addLayout(form)
-        self.summary = QLabel("Shift+drag a box or lasso in either scatter to gather its points here. "
-                              "Hover a point to see it; click a legend entry to hide or show that class.")
+        self.summary = QLabel(self.HINT)
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.gallery = MosaicPane(min_height=160)
         layout.addWidget(self.gallery, 1)
         self.indices = np.zeros(0, dtype=int)
+
+    def clear(self) -> None:
+        self.indices = np.zeros(0, dtype=int)
+        self.gallery.set_pixels(None)
+        self.summary.setText(self.HINT)
 
     def show_selection(self, indices: np.ndarray, x: np.ndarray, labels: np.ndarray | None, names) -> None:
         self.indices = np.asarray(indices, dtype=int)

@@ -7,7 +7,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 
 from aeviewer.core.latent.axis_range import Range, step_range, sticky_range
-from aeviewer.gui.views.scatter_view import PALETTE
+from aeviewer.gui.views.themes import LIGHT, Theme, style_plot
 
 
 class LossPlot(pg.PlotWidget):
@@ -22,10 +22,9 @@ class LossPlot(pg.PlotWidget):
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent=parent, title="Training loss")
-        self.setBackground("w")
         self.plotItem.setLabel("bottom", "step")
         self.plotItem.setLogMode(y=True)
-        self.grid = pg.GridItem(pen=pg.mkPen(225, 225, 225), textPen=None)  # cheaper than the axes' grid
+        self.grid = pg.GridItem(textPen=None)  # cheaper than the axes' grid
         self.grid.setZValue(-100)
         self.addItem(self.grid)
         self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
@@ -42,6 +41,24 @@ class LossPlot(pg.PlotWidget):
         self.plotItem.autoBtn.clicked.connect(self.follow_data)
         self._redraw = QTimer(self, singleShot=True, interval=self.REDRAW_MS)
         self._redraw.timeout.connect(self.flush)
+        self.theme, self.large = LIGHT, False
+        self.use_theme(LIGHT, False)
+
+    def use_theme(self, theme: Theme, large: bool) -> None:
+        """Colour the curves from `theme` ("total" in its foreground); presentation size doubles their width."""
+        self.theme, self.large = theme, large
+        style_plot(self, theme, large)
+        for name, curve in self._curves.items():
+            curve.setPen(self._pen(name))
+
+    def _pen(self, name: str):
+        """"total" is the thick foreground line; each other term a class colour, in the order they came."""
+        widen = 2 if self.large else 1
+        if name == "total":
+            return pg.mkPen(self.theme.foreground, width=2 * widen)
+        classes = self.theme.classes
+        index = [n for n in self._curves if n != "total"].index(name)
+        return pg.mkPen(classes[index % len(classes)], width=1.5 * widen)
 
     def add(self, step: int, losses: dict[str, float]) -> None:
         self.add_many([(step, losses)])
@@ -53,9 +70,9 @@ class LossPlot(pg.PlotWidget):
                 if value is None or not np.isfinite(value) or value <= 0:
                     continue
                 if name not in self._curves:
-                    colour = "#111" if name == "total" else PALETTE[len(self._curves) % len(PALETTE)]
-                    self._curves[name] = self.plot([], [], pen=pg.mkPen(colour, width=2 if name == "total" else 1.5),
-                                                   name=name)
+                    self._curves[name] = curve = self.plot([], [], name=name)
+                    curve.setPen(self._pen(name))
+                    style_plot(self, self.theme, self.large)  # the new legend entry
                     self._steps[name], self._values[name] = [], []
                 self._steps[name].append(step)
                 self._values[name].append(value)

@@ -13,10 +13,13 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRectF, QTimer
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QLabel, QSpinBox, QVBoxLayout, QWidget
 
-from aeviewer.core.latent.decoder_map import MAP_KINDS, decoder_map
-from aeviewer.core.latent.manifold import grid_points, manifold_grid
+from aeviewer.core.latent.decoder_map import MAP_KINDS, MAP_UNITS, decoder_map
+from aeviewer.core.latent.manifold import grid_points, manifold_grid, square_tiling
+from aeviewer.gui.views.themes import LIGHT, Theme
 
 HEATMAP_CELLS = 60  # cells per side of a decoder map
+GRID_OPACITY = 0.4  # the decoded pictures sit faded under the points: the dots stay the figure
+MAP_OPACITY = 0.55
 
 
 class ManifoldPanel(QWidget):
@@ -55,8 +58,8 @@ class ManifoldOverlay(QObject):
         self.view = view
         self.tiles = tiles
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setZValue(-10)
-        self.image.setOpacity(0.9)
+        self.image.setZValue(-10)  # under the points (0) and the probe
+        self.image.setOpacity(GRID_OPACITY)
         self.image.setVisible(False)
         view.plotItem.vb.addItem(self.image, ignoreBounds=True)  # the grid must not widen the autorange
         self.decode: Callable[[np.ndarray], np.ndarray] | None = None
@@ -67,7 +70,14 @@ class ManifoldOverlay(QObject):
         self.model_kind = "ae"
         self.encode: Callable[[np.ndarray], np.ndarray] | None = None
         self.values: np.ndarray | None = None  # the last decoder map, HEATMAP_CELLS² values, top row first
-        self._lut = pg.colormap.get("viridis").getLookupTable(nPts=256)
+        self._colormap = pg.colormap.get("viridis")
+        self._lut = self._colormap.getLookupTable(nPts=256)
+        # The decoder maps' key, beside the plot while a map shows (not linked to the image: the bar would
+        # also colour the greyscale grid).
+        self.colour_bar = pg.ColorBarItem(colorMap=self._colormap, interactive=False, width=14, label="")
+        self.colour_bar.hide()
+        self._bar_in_layout = False
+        self.use_theme(getattr(view, "theme", LIGHT), False)
         self.mosaic: np.ndarray | None = None
         self.updates = 0
         self._timer = QTimer(self, singleShot=True, interval=self.DEBOUNCE_MS)
@@ -87,6 +97,29 @@ class ManifoldOverlay(QObject):
         self.image.setVisible(on)
         if on:
             self.refresh()
+        else:
+            self._show_bar(False)
+
+    def use_theme(self, theme: Theme, large: bool) -> None:
+        axis = self.colour_bar.axis
+        axis.setPen(pg.mkPen(theme.foreground))
+        axis.setTextPen(pg.mkPen(theme.foreground))
+
+    def _show_bar(self, on: bool, label: str = "", levels: tuple[float, float] = (0.0, 1.0)) -> None:
+        """The colour bar with the map's quantity and unit, inserted after the right axis only while shown
+        (a hidden item would still hold its column)."""
+        layout = self.view.plotItem.layout
+        if on:
+            self.colour_bar.setLevels(levels)
+            self.colour_bar.axis.setLabel(label)
+            if not self._bar_in_layout:
+                layout.addItem(self.colour_bar, 2, 5)
+                self._bar_in_layout = True
+            self.colour_bar.show()
+        elif self._bar_in_layout:
+            layout.removeItem(self.colour_bar)
+            self.colour_bar.hide()
+            self._bar_in_layout = False
 
     def set_model_info(self, data_codes: np.ndarray, model_kind: str, encode) -> None:
         self.data_codes, self.model_kind, self.encode = data_codes, model_kind, encode
@@ -121,14 +154,32 @@ class ManifoldOverlay(QObject):
         if self.mode != "grid":
             self._refresh_map(x_range, y_range, rect)
             return
+        self._show_bar(False)
         self.image.setLookupTable(None)
-        self.image.setOpacity(0.9)
-        self.mosaic = manifold_grid(self.decode, self.from_plane, x_range, y_range, self.tiles, self.sample_shape)
+        self.image.setOpacity(GRID_OPACITY)
+        x_range, y_range, rows, cols = self.square_grid(x_range, y_range)
+        rect = QRectF(x_range[0], y_range[0], x_range[1] - x_range[0], y_range[1] - y_range[0])
+        self.mosaic = manifold_grid(self.decode, self.from_plane, x_range, y_range, rows, self.sample_shape, cols)
         # Row 0 of the mosaic is the top; ImageItem draws row 0 at the bottom of its rect.
         pixels = self.mosaic[::-1]
         self.image.setImage(pixels[..., 0] if pixels.shape[2] == 1 else pixels, levels=(0, 255), autoLevels=False)
         self.image.setRect(rect)
         self.updates += 1
+
+    def square_grid(self, x_range, y_range):
+        """The region and (rows, cols) of a tiling whose tiles are square on screen, covering the view: the
+        decoded pictures keep their aspect whatever the plot's shape."""
+        vb = self.view.plotItem.vb
+        w_px, h_px = float(vb.width()), float(vb.height())
+        rows, cols = square_tiling(w_px, h_px, self.tiles)
+        if w_px <= 0 or h_px <= 0:
+            return x_range, y_range, rows, cols
+        tile_px = h_px / rows if w_px >= h_px else w_px / cols  # `tiles` fit the shorter side exactly
+        (x0, x1), (y0, y1) = x_range, y_range
+        half_w = cols * tile_px / 2 * (x1 - x0) / w_px
+        half_h = rows * tile_px / 2 * (y1 - y0) / h_px
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        return (cx - half_w, cx + half_w), (cy - half_h, cy + half_h), rows, cols
 
     def _refresh_map(self, x_range, y_range, rect: QRectF) -> None:
         if self.data_codes is None or self.from_plane is None:
@@ -143,8 +194,9 @@ class ManifoldOverlay(QObject):
         lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         if self.mode == "density":
             lo = max(lo, hi - 12.0)  # log density: show the last ~5 orders of magnitude
-        self.image.setOpacity(0.55)
-        self.image.setImage(np.nan_to_num(grid, nan=lo), levels=(lo, hi if hi > lo else lo + 1), autoLevels=False,
-                            lut=self._lut)
+        self.image.setOpacity(MAP_OPACITY)
+        levels = (lo, hi if hi > lo else lo + 1)
+        self.image.setImage(np.nan_to_num(grid, nan=lo), levels=levels, autoLevels=False, lut=self._lut)
+        self._show_bar(True, MAP_UNITS[self.mode], levels)
         self.image.setRect(rect)
         self.updates += 1

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QRubberBand, QVBoxLayout
 from aeviewer.core.latent.selection import points_in_box, points_in_polygon
 from aeviewer.gui.views.mosaic_pane import to_qimage
 from aeviewer.gui.views.scatter_view import ScatterView
+from aeviewer.gui.views.themes import LIGHT, Theme
 
 THUMB_PX = 72
 
@@ -25,7 +26,7 @@ class HoverCard(QFrame):
     def __init__(self, parent) -> None:
         super().__init__(parent)
         self.setFrameShape(QFrame.Shape.Box)
-        self.setStyleSheet("HoverCard { background: rgba(255,255,255,235); border: 1px solid #888; }")
+        self.use_theme(LIGHT)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(3, 3, 3, 3)
         layout.setSpacing(1)
@@ -37,6 +38,10 @@ class HoverCard(QFrame):
         layout.addWidget(self.text)
         self.index: int | None = None
         self.hide()
+
+    def use_theme(self, theme: Theme, large: bool = False) -> None:
+        self.setStyleSheet(f"HoverCard {{ background: {theme.window}; border: 1px solid {theme.grid}; }}"
+                           f"HoverCard QLabel {{ color: {theme.foreground}; }}")
 
     def show_point(self, index: int, pixels: np.ndarray, text: str, at: QPoint) -> None:
         self.index = index
@@ -69,14 +74,20 @@ class ScatterInspector(QObject):
         self._origin: QPoint | None = None
         self.shape = "box"  # or "lasso"
         self._lasso: list[np.ndarray] = []
-        self.lasso_item = pg.PlotCurveItem(pen=pg.mkPen("#d00", width=1.5, style=Qt.PenStyle.DashLine))
+        self.lasso_item = pg.PlotCurveItem()
         self.lasso_item.setZValue(40)
         view.plotItem.vb.addItem(self.lasso_item, ignoreBounds=True)
         view.viewport().setMouseTracking(True)
         view.viewport().installEventFilter(self)
+        self.use_theme(view.theme, view.large)
+
+    def use_theme(self, theme: Theme, large: bool) -> None:
+        self.lasso_item.setPen(pg.mkPen(theme.hover, width=3 if large else 1.5, style=Qt.PenStyle.DashLine))
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802
         kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress:
+            self.hide_card()  # a drag (probe, pan or selection) starts: the card must not stay where it began
         if kind == QEvent.Type.MouseButtonPress and event.button() == Qt.MouseButton.LeftButton \
                 and event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             self._origin = event.position().toPoint()
@@ -98,6 +109,8 @@ class ScatterInspector(QObject):
                 return True
             if event.buttons() == Qt.MouseButton.NoButton:
                 self.hover(event.position().toPoint())
+            else:
+                self.hide_card()
         elif kind == QEvent.Type.MouseButtonRelease and self._origin is not None:
             if self.shape == "lasso":
                 self._lasso.append(self._to_data(event.position().toPoint()))
@@ -111,14 +124,17 @@ class ScatterInspector(QObject):
             self.select_box(rect)
             return True
         elif kind == QEvent.Type.Leave:
-            self.card.hide()
+            self.hide_card()
         return False
+
+    def hide_card(self) -> None:
+        self.card.hide()
+        self.card.index = None
 
     def hover(self, pos: QPoint) -> int | None:
         index = self.view.point_under(pos)
         if index is None:
-            self.card.hide()
-            self.card.index = None
+            self.hide_card()
             return None
         if index != self.card.index or not self.card.isVisible():
             pixels, text = self.describe(index)

@@ -10,17 +10,9 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 from aeviewer.core.latent.axis_range import sticky_range
 from aeviewer.core.state import ExplorerState
 from aeviewer.gui.views.pyqtgraph_items import PointsItem, ProbeItem, let_title_clip
+from aeviewer.gui.views.themes import LARGE_MARKER, LARGE_PROBE, LIGHT, NORMAL_PROBE, POINT_ALPHA, Theme, style_plot
 
-# Tableau's ten: distinct for the usual ten classes and readable on a projector.
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
-           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
-
-
-def label_colour(label: int, n_classes: int) -> pg.Qt.QtGui.QColor:
-    if n_classes <= len(PALETTE):
-        return pg.mkColor(PALETTE[label % len(PALETTE)])
-    return pg.intColor(label, hues=n_classes)
-
+SELECTION_RING = 11  # px: a box-selected sample's ring, inside the clicked sample's (18 px)
 
 class ScatterView(pg.PlotWidget):
     """Shows points; emits `probe_moved` while the probe moves and `point_clicked` with a sample index.
@@ -40,30 +32,34 @@ class ScatterView(pg.PlotWidget):
 
     def __init__(self, title: str, parent=None) -> None:
         super().__init__(parent=parent, title=title)
-        self.setBackground("w")
+        self.theme, self.large = LIGHT, False
         # Repaint one rectangle around everything that changed. pyqtgraph's default (minimal) repaints the
         # union of each class group's dirty rect, a many-rect region that cost ~20 ms per snapshot against
         # ~4 ms for its bounding rect; a probe move still repaints only the probe's small rect.
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.BoundingRectViewportUpdate)
         # A GridItem, not the axes' grid: the axes draw their grid as one picture spanning the plot, which
         # costs ~25 ms on every repaint (a probe move included); this costs ~1.5 ms.
-        self.grid = pg.GridItem(pen=pg.mkPen(225, 225, 225), textPen=None)
+        self.grid = pg.GridItem(textPen=None)
         self.grid.setZValue(-100)
         self.addItem(self.grid)
         self.plotItem.setMenuEnabled(False)
-        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt", brush=pg.mkBrush(255, 255, 255, 200))
+        self.legend = self.plotItem.addLegend(offset=(-5, 5), labelTextSize="8pt")
         self._groups: list[PointsItem] = []
         self._group_indices: list[np.ndarray] = []
+        self._group_labels: list[int | None] = []
+        self._n_classes = 1
         self._highlighted: int | None = None
         self._points = np.zeros((0, 2), dtype=np.float32)
         self._labels: np.ndarray | None = None
         self._follow_data = True
-        self.highlight = pg.ScatterPlotItem(size=18, symbol="o", pen=pg.mkPen("k", width=2.5), brush=None)
+        self._selection = np.zeros(0, dtype=np.intp)  # box- or lasso-selected samples
+        self.selection_rings = pg.ScatterPlotItem(size=SELECTION_RING, symbol="o", brush=None)
+        self.selection_rings.setZValue(19)
+        self.addItem(self.selection_rings)
+        self.highlight = pg.ScatterPlotItem(size=18, symbol="o", brush=None)
         self.highlight.setZValue(20)
         self.addItem(self.highlight)
-        self.probe = ProbeItem(pos=(0.0, 0.0), size=18, movable=False,
-                                   pen=pg.mkPen("#111", width=2.5), brush=pg.mkBrush(255, 255, 255, 120),
-                                   hoverPen=pg.mkPen("#d00", width=3))
+        self.probe = ProbeItem(pos=(0.0, 0.0), size=18, movable=False)
         self.probe.setZValue(30)
         self.addItem(self.probe)
         self.probe.sigPositionChanged.connect(lambda *_: self.probe_moved.emit(self.probe_position()))
@@ -74,6 +70,38 @@ class ScatterView(pg.PlotWidget):
         # pyqtgraph's LabelItem makes its text width the minimum width, so a long title widened the plot past
         # its pane and hid the legend; let the title be clipped instead.
         let_title_clip(self.plotItem.titleLabel)
+        self.use_theme(LIGHT, False)
+
+    # --- theme ------------------------------------------------------------------------------------
+    def use_theme(self, theme: Theme, large: bool) -> None:
+        """Colour every mark from `theme`; `large` is presentation size."""
+        self.theme, self.large = theme, large
+        style_plot(self, theme, large)
+        fg = theme.foreground
+        self.highlight.setPen(pg.mkPen(fg, width=2.5))
+        self.highlight.setSize(26 if large else 18)
+        self.selection_rings.setPen(pg.mkPen(fg, width=1.5))
+        self.selection_rings.setSize(LARGE_MARKER + 6 if large else SELECTION_RING)
+        self.probe.setPen(pg.mkPen(theme.probe, width=4 if large else 2.5))
+        self.probe.setBrush(pg.mkBrush(theme.veil(120)))
+        self.probe.setHoverPen(pg.mkPen(theme.hover, width=5 if large else 3))
+        self.probe.setHoverBrush(pg.mkBrush(theme.veil(160)))
+        self.probe.set_marker_size(LARGE_PROBE if large else NORMAL_PROBE)
+        size = self._marker_size()
+        for group, label in zip(self._groups, self._group_labels, strict=True):
+            group.setBrush(pg.mkBrush(self._colour(label)))
+            group.setSize(size)
+
+    def _marker_size(self) -> float:
+        n = len(self._points)
+        return LARGE_MARKER if self.large else 6 if n < 3000 else 4 if n < 30_000 else 2
+
+    def _colour(self, label: int | None):
+        if label is None:
+            colour = pg.mkColor(self.theme.muted)
+            colour.setAlpha(POINT_ALPHA)
+            return colour
+        return self.theme.class_colour(label, self._n_classes, POINT_ALPHA)
 
     # --- data -----------------------------------------------------------------------------------
     def set_points(self, points: np.ndarray, labels: np.ndarray | None, class_names: tuple[str, ...] = ()) -> None:
@@ -87,6 +115,7 @@ class ScatterView(pg.PlotWidget):
             if not (same_layout and group.move_points(x, y)):
                 group.setData(x=x, y=y, data=idx)
         self._update_highlight()
+        self._update_selection()
         if self._follow_data:
             self._keep_in_view()
 
@@ -94,10 +123,10 @@ class ScatterView(pg.PlotWidget):
         for group in self._groups:
             self.removeItem(group)
         self.legend.clear()
-        self._groups, self._group_indices = [], []
+        self._groups, self._group_indices, self._group_labels = [], [], []
         self._labels = None if labels is None else np.asarray(labels).copy()
         n = len(self._points)
-        size = 6 if n < 3000 else 4 if n < 30_000 else 2
+        size = self._marker_size()
         drawn = np.arange(n)
         if n > self.MAX_DRAWN:
             drawn = np.sort(np.random.default_rng(0).choice(n, self.MAX_DRAWN, replace=False))
@@ -107,16 +136,15 @@ class ScatterView(pg.PlotWidget):
         else:
             drawn_labels = labels[drawn]
             classes = [(int(c), drawn[drawn_labels == c]) for c in np.unique(drawn_labels)]
-        n_classes = max(len(class_names), (int(labels.max()) + 1) if labels is not None and n else 1)
+        self._n_classes = max(len(class_names), (int(labels.max()) + 1) if labels is not None and n else 1)
         for label, idx in classes:
-            colour = pg.mkColor("#555") if label is None else label_colour(label, n_classes)
-            colour.setAlpha(190)
-            group = PointsItem(size=size, pen=None, brush=pg.mkBrush(colour), hoverable=False)
+            group = PointsItem(size=size, pen=None, brush=pg.mkBrush(self._colour(label)), hoverable=False)
             # Cached as a device pixmap: a probe move repaints a small region by blitting, not every dot.
             group.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.addItem(group)
             self._groups.append(group)
             self._group_indices.append(idx)
+            self._group_labels.append(label)
             if label is not None:
                 name = class_names[label] if label < len(class_names) else str(label)
                 self.legend.addItem(group, name)
@@ -210,6 +238,23 @@ class ScatterView(pg.PlotWidget):
         else:
             x, y = self._points[index]
             self.highlight.setData([x], [y])
+
+    def set_selection(self, indices: np.ndarray | None) -> None:
+        """Ring the box- or lasso-selected samples (None or empty: no rings)."""
+        self._selection = np.zeros(0, dtype=np.intp) if indices is None else np.asarray(indices, dtype=np.intp)
+        self._update_selection()
+
+    def selection(self) -> np.ndarray:
+        return self._selection
+
+    def _update_selection(self) -> None:
+        idx = self._selection[self._selection < len(self._points)]
+        self.selection_rings.setData(x=self._points[idx, 0], y=self._points[idx, 1])
+
+    def clear_marks(self) -> None:
+        """Forget the selected sample's ring and the selection's rings (another dataset was opened)."""
+        self.set_highlight(None)
+        self.set_selection(None)
 
     def points(self) -> np.ndarray:
         return self._points
