@@ -1,0 +1,101 @@
+"""The replay scrubber: the slider shows the stored frame, Play advances, the loss cursor follows, Live returns."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from aeviewer.core.data.loaders import load_dataset
+from aeviewer.core.latent.spaces import AutoencoderSpace, shown_samples
+from aeviewer.core.models import ModelConfig, build_model
+from aeviewer.core.state import ExplorerState
+from aeviewer.core.train.formation import Formation, fixed_subset
+
+
+def _distances(points: np.ndarray) -> np.ndarray:
+    p = np.asarray(points, np.float64)
+    return np.linalg.norm(p[:, None] - p[None], axis=-1)
+
+
+@pytest.fixture
+def replay(qtbot):
+    from aeviewer.gui.panels.replay_panel import ReplayPanel
+    from aeviewer.gui.views.loss_plot import LossPlot
+    from aeviewer.gui.views.scatter_view import ScatterView
+
+    digits = load_dataset("digits")
+    shown = shown_samples(digits)
+    model = build_model(ModelConfig(input_shape=digits.sample_shape, latent_dim=2), seed=0).eval()
+    state = ExplorerState(dataset=digits, shown=shown, model=model, ae_space=AutoencoderSpace.build(model, shown))
+    view, plot = ScatterView("latent"), LossPlot()
+    panel = ReplayPanel(state, view, plot)
+    for widget in (view, plot, panel):
+        qtbot.addWidget(widget)
+    idx = fixed_subset(len(shown), 60, seed=1)
+    formation = Formation(indices=idx, labels=shown.y[idx])
+    rng = np.random.default_rng(0)
+    for k in range(5):  # a cloud that grows and turns: each frame its own shape
+        codes = rng.normal(size=(len(idx), 2)) * (1 + k)
+        formation.append(k, 10 * k, math.nan if k == 0 else 1.0 / k, codes)
+    state.formation = formation
+    return state, view, plot, panel
+
+
+def test_moving_the_scrubber_shows_that_stored_frame(replay) -> None:
+    state, view, plot, panel = replay
+    assert panel.slider.isEnabled() and panel.slider.maximum() == 4
+    for f in (2, 0, 4):
+        panel.slider.setValue(f)
+        shown = view.points()
+        assert len(shown) == 60
+        # the frame's codes up to the alignment's turn and shift: the same distances between samples
+        np.testing.assert_allclose(_distances(shown), _distances(state.formation.codes[f]), rtol=1e-3, atol=1e-3)
+        assert plot.cursor_step() == 10 * f
+        assert f"epoch {f}" in panel.caption.text()
+
+
+def test_play_advances_to_the_end_and_stops(replay, qtbot) -> None:
+    _, _, plot, panel = replay
+    panel.slider.setValue(0)
+    panel.speed.setCurrentIndex(panel.speed.count() - 1)  # fastest
+    panel.play_button.click()
+    assert panel.timer.isActive()
+    qtbot.waitUntil(lambda: panel.slider.value() == panel.slider.maximum(), timeout=5000)
+    qtbot.waitUntil(lambda: not panel.timer.isActive(), timeout=5000)
+    assert not panel.play_button.isChecked() and plot.cursor_step() == 40
+
+
+def test_live_shows_every_shown_sample_again(replay) -> None:
+    state, view, plot, panel = replay
+    panel.slider.setValue(1)
+    panel.live_button.click()
+    np.testing.assert_allclose(view.points(), state.ae_space.points)
+    assert plot.cursor_step() is None
+
+
+def test_no_replay_leaves_the_scrubber_disabled(replay) -> None:
+    state, view, _, panel = replay
+    state.formation = None
+    assert not panel.slider.isEnabled() and not panel.play_button.isEnabled()
+
+
+def test_training_in_the_window_keeps_frames_for_the_scrubber(make_main_window, qtbot) -> None:
+    w = make_main_window()
+    w.settings_panel.epochs.setValue(2)
+    w.training_ctl.start()
+    qtbot.waitUntil(lambda: not w.training and w.training_ctl.worker is None, timeout=60_000)
+    formation = w.state.formation
+    assert formation is not None and len(formation) >= 3 and formation.epochs[0] == 0.0
+    assert formation.epochs[-1] == pytest.approx(2.0, abs=0.3)
+    assert w.replay.slider.maximum() == len(formation) - 1 and w.replay.slider.isEnabled()
+    w.replay.slider.setValue(0)
+    assert len(w.ae_view.points()) == len(formation.indices)
+
+
+def test_a_new_snapshot_ends_the_replay(replay) -> None:
+    state, _, plot, panel = replay
+    panel.slider.setValue(2)
+    state.ae_space = AutoencoderSpace.build(state.model, state.shown)  # as training's next snapshot does
+    assert not panel.replaying and plot.cursor_step() is None
