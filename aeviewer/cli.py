@@ -417,11 +417,14 @@ def _run_trainer(args: argparse.Namespace, plan: _RunPlan, trainer, writer, agre
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if replay is not None and trainer.history:
+        epoch, step = trainer.position
+        replay.finish(trainer.model, (epoch - 1) * trainer.steps_per_epoch + step,
+                      float(trainer.history[-1].get("total", float("nan"))))
+        replay.save(plan.folder / formation.FORMATION_NAME)
     if trainer.cancelled or stop_signal:
         if writer is not None:
             last = writer.save(trainer, plan.train_config, numbered=False)
-            if replay is not None:
-                replay.save(plan.folder / formation.FORMATION_NAME)
             epoch, step = trainer.position
             say(f"stopped at epoch {epoch} step {step}; saved {last}. "
                 f"Continue with: aeviewer train --resume {plan.folder}")

@@ -26,7 +26,7 @@ def run_folder(tmp_path_factory):
 def test_a_run_folder_keeps_the_codes_of_a_fixed_subset(run_folder) -> None:
     formation = load_formation(run_folder / FORMATION_NAME)
     assert formation.steps[0] == 0 and np.isnan(formation.losses[0])  # before training
-    assert len(formation) > 3  # a short run: more than one frame per epoch
+    assert len(formation) > 4  # a short run: more than one frame per epoch
     assert formation.epochs[-1] <= 3.0 and np.all(np.diff(formation.steps) > 0)
     assert formation.codes.shape[1:] == (len(formation.indices), 2)
     assert set(formation.labels.tolist()) <= set(range(10))
@@ -75,8 +75,10 @@ def test_a_resumed_run_goes_on_with_its_replay(tmp_path) -> None:
     run = tmp_path / "r"
     assert main(["train", "--data", str(data), "--run", str(run), "--epochs", str(MIN_FRAMES), *common]) == 0
     first = load_formation(run / FORMATION_NAME)
-    assert first.epochs == [float(e) for e in range(MIN_FRAMES + 1)]  # every epoch, and the start
+    # the start, then epoch ends (one may wait when the replay's time share is spent), the last one always
+    assert first.epochs[0] == 0.0 and first.epochs[-1] == MIN_FRAMES and len(first) > MIN_FRAMES // 2
+    assert set(first.epochs) <= {float(e) for e in range(MIN_FRAMES + 1)}
     assert main(["train", "--resume", str(run), "--epochs", str(MIN_FRAMES + 2)]) == 0
     after = load_formation(run / FORMATION_NAME)
-    assert after.epochs == [float(e) for e in range(MIN_FRAMES + 3)]
+    assert after.epochs[: len(first)] == first.epochs and after.epochs[-1] == MIN_FRAMES + 2
     np.testing.assert_array_equal(after.codes[: len(first)], first.codes)

@@ -169,7 +169,8 @@ def test_the_recorder_keeps_one_frame_per_epoch_of_the_same_samples() -> None:
     train, shown = data.split(test=False), data.split(test=True)
     x = train.x[:256]  # one step per epoch: the test is about frames, not about learning
     trainer = Trainer(model, x, TrainConfig(epochs=MIN_FRAMES, batch_size=256, lr=1e-2, seed=0, device="cpu"))
-    recorder = FormationRecorder(shown.x, shown.y, MIN_FRAMES, trainer.steps_per_epoch, size=100, seed=3)
+    recorder = FormationRecorder(shown.x, shown.y, MIN_FRAMES, trainer.steps_per_epoch, size=100, seed=3,
+                                 time_share=None)
     recorder.record(model, 0, math.nan)
     for event in trainer.run():
         recorder.observe(trainer.model, event)
@@ -186,7 +187,7 @@ def test_a_short_run_is_snapshotted_every_few_steps() -> None:
     model, data = _digits_model_and_data()
     train, shown = data.split(test=False), data.split(test=True)
     trainer = Trainer(model, train.x, TrainConfig(epochs=2, batch_size=32, seed=0, device="cpu"), report_every=1)
-    recorder = FormationRecorder(shown.x, shown.y, 2, trainer.steps_per_epoch, size=50)
+    recorder = FormationRecorder(shown.x, shown.y, 2, trainer.steps_per_epoch, size=50, time_share=None)
     for event in trainer.run():
         recorder.observe(trainer.model, event)
     assert recorder.steps_between < trainer.steps_per_epoch
@@ -204,3 +205,32 @@ def test_an_anchor_turns_the_whole_replay_onto_the_shown_picture() -> None:
     before = aligned_frames(frames, "codes")
     gap = lambda f: np.linalg.norm(f[0] - f[1], axis=-1)  # noqa: E731
     np.testing.assert_allclose(gap(aligned), gap(before), atol=1e-9)  # still aligned to each other
+
+
+def test_a_due_frame_waits_while_the_replay_is_over_its_time_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aeviewer.core.train.trainer import TrainProgress
+
+    recorder = FormationRecorder(np.zeros((10, 4), np.float32), None, 30, 5, size=4)
+    epoch_end = TrainProgress(epoch=1, epochs=30, step=5, steps_per_epoch=5, losses={"total": 0.1}, epoch_done=True)
+    recorder.seconds = 1e6  # as if encoding had taken far longer than training so far
+    assert not recorder.wants(epoch_end) and recorder.postponed == 1
+    recorder.seconds = 0.0
+    assert recorder.wants(epoch_end)
+    recorder.finish(MagicModel(), 150, 0.05)  # the trained model always ends the replay
+    assert recorder.formation.steps == [150] and recorder.formation.epochs == [30.0]
+    recorder.finish(MagicModel(), 150, 0.05)
+    assert len(recorder.formation) == 1
+
+
+class MagicModel(torch.nn.Module):
+    """Encodes 4 features to 2 (the recorder only calls encode)."""
+
+    class config:  # noqa: N801 - the attribute encode_array reads
+        latent_dim = 2
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.w = torch.nn.Linear(4, 2)
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        return self.w(x)

@@ -33,6 +33,10 @@ MAX_FRAMES = 400  # frames kept; a longer run keeps every other one (see `Format
 MIN_FRAMES = 20  # a run of fewer epochs is snapshotted every N steps to get about this many
 MAX_LATENT = 4096
 MAX_FILE_BYTES = 256 * 1024 * 1024
+#: Most of the training thread's time the replay may take; a due frame waits while it has taken more (beyond
+#: `FREE_SECONDS`, so a run of a few seconds on a tiny dataset still keeps every frame).
+TIME_SHARE = 0.04
+FREE_SECONDS = 1.0
 _FLOAT16_MAX = 60_000.0  # float16 holds up to 65 504; larger codes are kept as float32
 _FIELDS = ("format_version", "indices", "labels", "epochs", "steps", "losses", "codes")
 
@@ -214,11 +218,14 @@ class FormationRecorder:
 
     A run of at least `MIN_FRAMES` epochs is snapshotted at each epoch's end; a shorter one every
     `steps_between` steps (at the first progress event past it), so it still gives about `MIN_FRAMES` frames.
-    `seconds` adds up the time spent encoding and saving: what the training thread pays for the replay.
+    `seconds` adds up the time spent encoding and saving: what the training thread pays for the replay. While
+    that is over `TIME_SHARE` of the time since the recorder was made (plus `FREE_SECONDS`), a due frame waits
+    for a later event (tiny epochs of a big model), so the replay never slows training by more than that.
     """
 
     def __init__(self, x: np.ndarray, labels: np.ndarray | None, epochs: int, steps_per_epoch: int, *,
-                 size: int = DEFAULT_SAMPLES, seed: int = 0, indices: np.ndarray | None = None) -> None:
+                 size: int = DEFAULT_SAMPLES, seed: int = 0, indices: np.ndarray | None = None,
+                 time_share: float | None = TIME_SHARE) -> None:
         self.indices = fixed_subset(len(x), size, seed) if indices is None else np.asarray(indices, np.int64)
         self.x = np.ascontiguousarray(np.asarray(x)[self.indices])
         lab = np.full(len(self.indices), -1, np.int64) if labels is None else np.asarray(labels)[self.indices]
@@ -230,6 +237,9 @@ class FormationRecorder:
         self._next_step = 0
         self._step_offset, self._epoch_offset = 0, 0.0
         self.seconds = 0.0
+        self.time_share = time_share  # None: every due frame, whatever it costs (tests, exact replays)
+        self.postponed = 0  # due frames that waited for the time budget
+        self._started = time.perf_counter()
 
     def continue_from(self, formation: Formation, *, steps_restart: bool = False) -> bool:
         """Go on from a replay of the same samples (a resumed run); False when it does not fit.
@@ -250,8 +260,14 @@ class FormationRecorder:
 
     def wants(self, event: TrainProgress) -> bool:
         if self.steps_between == self.steps_per_epoch:
-            return event.epoch_done and event.step >= self._next_step
-        return event.step >= self._next_step
+            due = event.epoch_done and event.step >= self._next_step
+        else:
+            due = event.step >= self._next_step
+        if due and self.time_share is not None and \
+                self.seconds > FREE_SECONDS + self.time_share * (time.perf_counter() - self._started):
+            self.postponed += 1
+            return False
+        return due
 
     def record(self, model: Autoencoder, step: int, loss: float) -> None:
         """Encode the subset with the current weights (eval mode, no grad; the training mode is restored)."""
@@ -272,6 +288,11 @@ class FormationRecorder:
         loss = event.losses.get("total", next(iter(event.losses.values()), math.nan))
         self.record(model, event.step, float(loss))
         return True
+
+    def finish(self, model: Autoencoder, step: int, loss: float) -> None:
+        """The last frame is the trained model, even when its due frame waited for the time budget."""
+        if not len(self.formation) or self.formation.steps[-1] < self._step_offset + step:
+            self.record(model, step, loss)
 
     def save(self, path: str | Path) -> Path:
         start = time.perf_counter()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton, QWidget
 
 from aeviewer.core.latent.formation_align import aligned_frames
 from aeviewer.core.state import ExplorerState
@@ -45,12 +45,14 @@ class ReplayPanel(QWidget):
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
         self.live_button = _button("Live", "Show the current model again")
         self.caption = QLabel("Replay: train a model to keep its epochs")
-        self.caption.setMinimumWidth(150)
+        self.caption.setMinimumWidth(220)  # new text never re-lays the window out (it did once per epoch)
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 0)
         for w in (QLabel("Replay"), self.play_button, self.slider, self.speed, self.live_button, self.caption):
             row.addWidget(w)
-        row.setStretch(2, 1)
+        row.setStretch(2, 2)
+        row.setStretch(5, 1)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.step_forward)
         self.play_button.toggled.connect(self.set_playing)

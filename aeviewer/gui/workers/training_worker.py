@@ -96,6 +96,10 @@ class TrainingWorker(Worker):
                     last = time.monotonic()
                     self.snapshot_every = max(self.snapshot_interval, (last - now) / self.SNAPSHOT_SHARE)
             completed = not trainer.cancelled
+            if self.recorder is not None and trainer.history:  # the replay ends on the model the window keeps
+                self.recorder.finish(trainer.model, trainer.completed_epochs * trainer.steps_per_epoch,
+                                     float(trainer.history[-1].get("total", float("nan"))))
+                self.formation.emit(self.recorder.formation.copy())
         except AeviewerError as exc:
             self.errored.emit(str(exc))
         except Exception:  # never swallowed: the window shows the traceback
