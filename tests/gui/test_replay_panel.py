@@ -99,3 +99,26 @@ def test_a_new_snapshot_ends_the_replay(replay) -> None:
     panel.slider.setValue(2)
     state.ae_space = AutoencoderSpace.build(state.model, state.shown)  # as training's next snapshot does
     assert not panel.replaying and plot.cursor_step() is None
+
+
+def test_a_click_on_a_replayed_dot_names_its_shown_sample_and_returns_to_live(replay) -> None:
+    state, view, _, panel = replay
+    panel.slider.setValue(3)
+    assert panel.sample_index(5) == int(state.formation.indices[5])
+    assert not panel.replaying and len(view.points()) == len(state.shown)
+    assert panel.sample_index(5) == 5  # live: the view's dots are the shown samples
+
+
+def test_following_a_run_folder_brings_its_replay(make_main_window, qtbot, tmp_path) -> None:
+    from aeviewer.cli import main
+    from aeviewer.core.train.formation import FORMATION_NAME, load_formation
+
+    folder = tmp_path / "run"
+    assert main(["train", "--data", "digits", "--run", str(folder), "--epochs", "1", "--device", "cpu"]) == 0
+    stored = load_formation(folder / FORMATION_NAME)
+    w = make_main_window()
+    w.files.follow_run(folder)
+    qtbot.waitUntil(lambda: w.state.formation is not None, timeout=30_000)
+    assert w.state.formation.steps == stored.steps
+    assert w.replay.slider.maximum() == len(stored) - 1
+    w.files.close()

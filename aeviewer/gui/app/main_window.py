@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self, self.settings)
         self.training_ctl = TrainingController(self)
         self.settings_panel.open_dataset_clicked.connect(self.files.open_dataset_dialog)
-        self.ae_view.point_clicked.connect(self.select_sample)
+        self.ae_view.point_clicked.connect(lambda i: self.select_sample(self.replay.sample_index(i)))
         self.pca_view.point_clicked.connect(self.select_sample)
         self._build_layout()
         self.setWindowIcon(app_icon())

@@ -97,6 +97,8 @@ class ReplayPanel(QWidget):
         space = self.state.ae_space
         if space is None or len(formation.indices) == 0 or int(formation.indices.max()) >= len(space.points):
             return None
+        if space.projection.method != "pca" or space.latent_dim != formation.frames[-1].shape[1]:
+            return None  # a t-SNE/UMAP picture (or another model's) is no rigid turn of these frames
         return np.asarray(space.points, np.float64)[formation.indices]
 
     def _live_took_over(self, *_: object) -> None:
@@ -116,6 +118,15 @@ class ReplayPanel(QWidget):
         self.loss_plot.set_cursor(self.formation.steps[f])
         self.caption.setText(f"{self.formation.label(f)} · frame {f + 1}/{len(self.points)}")
         self.frame_shown.emit(f)
+
+    def sample_index(self, view_index: int) -> int:
+        """The shown sample behind a dot clicked in the view: a replay frame holds only the subset, so a
+        click there returns to Live and names that subset sample."""
+        if not self.replaying or self.formation is None or not 0 <= view_index < len(self.formation.indices):
+            return view_index
+        index = int(self.formation.indices[view_index])
+        self.show_live()
+        return index
 
     def show_live(self) -> None:
         """Back to the current model's picture of all shown samples."""
