@@ -48,3 +48,16 @@ def test_a_bad_replay_in_a_session_is_one_message_naming_the_session(tmp_path) -
     with pytest.raises(CheckpointError, match="has a bad replay") as info:
         load_session(path)
     assert str(path) in str(info.value)
+
+
+def test_the_state_saves_and_applies_its_replay(tmp_path) -> None:
+    from aeviewer.core.data.loaders import load_dataset
+    from aeviewer.core.state import ExplorerState
+
+    digits = load_dataset("digits")
+    state = ExplorerState(dataset=digits, formation=_replay())
+    back = load_session(save_session(tmp_path / "s.aev", state.to_session()))
+    fresh, fired = ExplorerState(dataset=digits), []
+    fresh.events.formation.connect(lambda new, old: fired.append(new))
+    fresh.apply(back)
+    assert fired and fresh.formation is not None and fresh.formation.steps == [0, 12, 24, 36]
