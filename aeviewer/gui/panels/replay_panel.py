@@ -45,14 +45,15 @@ class ReplayPanel(QWidget):
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
         self.live_button = _button("Live", "Show the current model again")
         self.caption = QLabel("Replay: train a model to keep its epochs")
-        self.caption.setMinimumWidth(220)  # new text never re-lays the window out (it did once per epoch)
+        # Ignored: new text never re-lays the window out (it did once per epoch); a long caption is cut instead.
         self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.slider.setMinimumWidth(120)
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 0)
-        for w in (QLabel("Replay"), self.play_button, self.slider, self.speed, self.live_button, self.caption):
+        for w in (self.play_button, self.slider, self.speed, self.live_button, self.caption):
             row.addWidget(w)
-        row.setStretch(2, 2)
-        row.setStretch(5, 1)
+        row.setStretch(1, 3)
+        row.setStretch(4, 2)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.step_forward)
         self.play_button.toggled.connect(self.set_playing)
@@ -90,7 +91,7 @@ class ReplayPanel(QWidget):
         if self.replaying:
             self.show_frame(self.slider.value())
         else:
-            self.caption.setText(f"{len(formation)} frame(s) kept · {formation.label(len(formation) - 1)}")
+            self.caption.setText(f"Replay: {len(formation)} frames, to {formation.label(len(formation) - 1)}")
 
     def _anchor(self, formation: Formation) -> np.ndarray | None:
         """Where the view shows these samples now, so the replay ends on the picture in the view."""
@@ -116,7 +117,8 @@ class ReplayPanel(QWidget):
         names = self.state.shown.class_names if self.state.shown is not None else ()
         self.view.set_points(self.points[f], None if len(labels) == 0 or labels.min() < 0 else labels, names)
         self.loss_plot.set_cursor(self.formation.steps[f])
-        self.caption.setText(f"{self.formation.label(f)} · frame {f + 1}/{len(self.points)}")
+        self.caption.setText(self.formation.label(f))
+        self.caption.setToolTip(f"frame {f + 1} of {len(self.points)}")
         self.frame_shown.emit(f)
 
     def sample_index(self, view_index: int) -> int:
