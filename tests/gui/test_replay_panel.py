@@ -122,3 +122,36 @@ def test_following_a_run_folder_brings_its_replay(make_main_window, qtbot, tmp_p
     assert w.state.formation.steps == stored.steps
     assert w.replay.slider.maximum() == len(stored) - 1
     w.files.close()
+
+
+def test_wide_codes_shown_with_tsne_replay_warm_started_tsne_layouts(qtbot) -> None:
+    pytest.importorskip("openTSNE")
+    from aeviewer.core.latent.embedding import Embedding, pca_embedding
+    from aeviewer.gui.panels.replay_panel import ReplayPanel
+    from aeviewer.gui.views.loss_plot import LossPlot
+    from aeviewer.gui.views.scatter_view import ScatterView
+
+    digits = load_dataset("digits")
+    shown = shown_samples(digits)
+    model = build_model(ModelConfig(input_shape=digits.sample_shape, latent_dim=4), seed=0).eval()
+    space = AutoencoderSpace.build(model, shown)
+    pca = pca_embedding(space.codes)  # stands in for a t-SNE picture: only its method matters here
+    fake = Embedding("tsne", pca.points, space.codes, "t-SNE", "interpolated", pca.to_plane, pca.from_plane)
+    state = ExplorerState(dataset=digits, shown=shown, model=model, ae_space=space.with_embedding(fake))
+    tasks = []
+    view, plot = ScatterView("latent"), LossPlot()
+    panel = ReplayPanel(state, view, plot, start_task=lambda task: tasks.append(task) or task.start() or task)
+    for widget in (view, plot, panel):
+        qtbot.addWidget(widget)
+    idx = fixed_subset(len(shown), 60, seed=1)
+    formation = Formation(indices=idx, labels=shown.y[idx])
+    rng = np.random.default_rng(0)
+    for k in range(3):
+        formation.append(k, 5 * k, 1.0, space.codes[idx] + 0.05 * rng.normal(size=(60, 4)))
+    state.formation = formation
+    assert panel.layout_name == "pca" and len(tasks) == 1  # PCA planes at once, t-SNE in the background
+    qtbot.waitUntil(lambda: panel.layout_name == "tsne", timeout=30_000)
+    tasks[0].wait()
+    assert panel.points.shape == (3, 60, 2)
+    panel.slider.setValue(1)
+    np.testing.assert_allclose(view.points(), panel.points[1])

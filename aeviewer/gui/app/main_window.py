@@ -77,7 +77,7 @@ class MainWindow(QMainWindow):
         self.pca_view = ScatterView("PCA (linear baseline)")
         self.samples = SamplesPanel()
         self.loss_plot = LossPlot()
-        self.replay = ReplayPanel(self.state, self.ae_view, self.loss_plot)  # the scrubber under the latent view
+        self.replay = ReplayPanel(self.state, self.ae_view, self.loss_plot, self.start_task)  # under the latent view
         self.decoder = ProbeDecoder(self.state, {"ae": self.samples.ae_probe.set_sample,
                                                  "pca": self.samples.pca_probe.set_sample}, self.show_error, self)
         bind_probe(self.ae_view, self.state, "ae")

@@ -7,15 +7,19 @@ and moves the loss curve's cursor to that frame's step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton, QWidget
 
+from aeviewer.core.latent.embedding import has_module
 from aeviewer.core.latent.formation_align import aligned_frames
 from aeviewer.core.state import ExplorerState
 from aeviewer.core.train.formation import Formation
 from aeviewer.gui.views.loss_plot import LossPlot
 from aeviewer.gui.views.scatter_view import ScatterView
+from aeviewer.gui.workers.background import BackgroundTask
 
 SPEEDS = (0.5, 1.0, 2.0, 4.0)
 FRAMES_PER_S = 4.0  # at 1×: a 20-epoch run replays in 5 s
@@ -27,9 +31,13 @@ class ReplayPanel(QWidget):
     frame_shown = Signal(int)
 
     def __init__(self, state: ExplorerState, view: ScatterView, loss_plot: LossPlot,
+                 start_task: Callable[[BackgroundTask], BackgroundTask] | None = None,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.state, self.view, self.loss_plot = state, view, loss_plot
+        self.start_task = start_task  # runs the t-SNE replay layouts (the window's: closing waits for them)
+        self.task: BackgroundTask | None = None
+        self.layout_name = "pca"  # how the frames are laid out: codes/pca planes, or "tsne" once computed
         self.formation: Formation | None = None
         self.points = np.zeros((0, 0, 2), np.float32)  # aligned frames, F×N×2
         self.replaying = False  # the view shows a replay frame, not the live space
@@ -82,6 +90,7 @@ class ReplayPanel(QWidget):
             self.show_live()
             return
         self.points = aligned_frames(formation.codes, "auto", anchor=self._anchor(formation)).astype(np.float32)
+        self.layout_name = "codes" if formation.frames[-1].shape[1] <= 2 else "pca"
         self._enable(True)
         blocker = QSignalBlocker(self.slider)  # resetting the range must not draw a frame
         self.slider.setRange(0, len(formation) - 1)
@@ -92,6 +101,34 @@ class ReplayPanel(QWidget):
             self.show_frame(self.slider.value())
         else:
             self.caption.setText(f"Replay: {len(formation)} frames, to {formation.label(len(formation) - 1)}")
+        self._lay_out_tsne()
+
+    def _lay_out_tsne(self, *_: object) -> None:
+        """While the view shows t-SNE of wide codes, replay warm-started t-SNE layouts too (in the background;
+        the PCA planes are shown until they are ready). Not during training: a new frame comes every epoch."""
+        formation, space = self.formation, self.state.ae_space
+        if self.start_task is None or formation is None or not len(formation) or self.state.training \
+                or space is None or space.projection.method != "tsne" or formation.frames[-1].shape[1] <= 2 \
+                or self.layout_name == "tsne" or self.task is not None or not has_module("openTSNE"):
+            return
+        task = BackgroundTask(aligned_frames, formation.codes, "tsne", takes_progress=True)
+        task.succeeded.connect(lambda points, f=formation: self._tsne_ready(f, points))
+        task.finished.connect(self._task_done)
+        self.caption.setText("Replay: laying the frames out with t-SNE…")
+        self.task = self.start_task(task)
+
+    def _task_done(self) -> None:
+        self.task = None
+
+    def _tsne_ready(self, formation: Formation, points: np.ndarray) -> None:
+        if formation is not self.formation or len(points) != len(formation):
+            return  # new frames meanwhile, or cancelled part way
+        self.points = np.asarray(points, np.float32)
+        self.layout_name = "tsne"
+        if self.replaying:
+            self.show_frame(self.slider.value())
+        else:
+            self.caption.setText(f"Replay (t-SNE): {len(formation)} frames")
 
     def _anchor(self, formation: Formation) -> np.ndarray | None:
         """Where the view shows these samples now, so the replay ends on the picture in the view."""
@@ -104,6 +141,7 @@ class ReplayPanel(QWidget):
 
     def _live_took_over(self, *_: object) -> None:
         """A new snapshot (training, a projection) redrew the view with the live space: the replay stops."""
+        self._lay_out_tsne()
         if self.replaying:
             self.replaying = False
             self.set_playing(False)
