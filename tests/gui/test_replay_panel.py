@@ -155,3 +155,15 @@ def test_wide_codes_shown_with_tsne_replay_warm_started_tsne_layouts(qtbot) -> N
     assert panel.points.shape == (3, 60, 2)
     panel.slider.setValue(1)
     np.testing.assert_allclose(view.points(), panel.points[1])
+
+
+def test_the_replay_holds_one_range_so_growth_shows_and_live_refits(replay) -> None:
+    state, view, _, panel = replay
+    panel.slider.setValue(0)
+    first = view.plotItem.vb.viewRange()
+    panel.slider.setValue(4)  # five times the spread of frame 0
+    assert view.plotItem.vb.viewRange() == first and not view.following
+    spread = np.ptp(view.points(), axis=0)
+    assert spread[0] < first[0][1] - first[0][0]  # the biggest frame fits the held range
+    panel.live_button.click()
+    assert view.following

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSlid
 
 from aeviewer.core.latent.embedding import has_module
 from aeviewer.core.latent.formation_align import aligned_frames
+from aeviewer.core.session.export import fit_ranges
 from aeviewer.core.state import ExplorerState
 from aeviewer.core.train.formation import Formation
 from aeviewer.gui.views.loss_plot import LossPlot
@@ -41,6 +42,8 @@ class ReplayPanel(QWidget):
         self.formation: Formation | None = None
         self.points = np.zeros((0, 0, 2), np.float32)  # aligned frames, F×N×2
         self.replaying = False  # the view shows a replay frame, not the live space
+        self._was_following = True  # the view's refitting before the replay took its range over
+        self._shown_ranges_of: np.ndarray | None = None  # the frames the view's range was fitted to
         self.play_button = _button("▶", "Play the replay of training (how the space formed)")
         self.play_button.setCheckable(True)
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -146,10 +149,18 @@ class ReplayPanel(QWidget):
             self.replaying = False
             self.set_playing(False)
             self.loss_plot.set_cursor(None)
+            if self._was_following:
+                self.view.follow_data()
 
     def show_frame(self, f: int) -> None:
         if self.formation is None or not 0 <= f < len(self.points):
             return
+        if not self.replaying:
+            self._was_following = self.view.following
+        if not self.replaying or self._shown_ranges_of is not self.points:
+            # one range for every frame, so a cloud that grows is seen growing (as in the exported replay)
+            self.view.show_range(*fit_ranges(self.points.reshape(-1, 2)))
+            self._shown_ranges_of = self.points
         self.replaying = True
         labels = self.formation.labels
         names = self.state.shown.class_names if self.state.shown is not None else ()
@@ -178,6 +189,8 @@ class ReplayPanel(QWidget):
         space, shown = self.state.ae_space, self.state.shown
         if space is not None and shown is not None:
             self.view.set_points(space.points, shown.y, shown.class_names)
+        if self._was_following:
+            self.view.follow_data()
 
     def set_playing(self, on: bool) -> None:
         on = bool(on) and len(self.points) > 1
