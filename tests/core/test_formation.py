@@ -234,3 +234,19 @@ class MagicModel(torch.nn.Module):
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
         return self.w(x)
+
+
+def test_a_long_run_keeps_at_most_max_frames_and_still_only_epoch_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aeviewer.core.train import formation as module
+    from aeviewer.core.train.trainer import TrainProgress
+
+    monkeypatch.setattr(module, "MAX_FRAMES", 8)
+    recorder = FormationRecorder(np.zeros((10, 4), np.float32), None, 40, 4, size=4, time_share=None)
+    model = MagicModel()
+    for step in range(1, 40 * 4 + 1):
+        event = TrainProgress(epoch=(step - 1) // 4 + 1, epochs=40, step=step, steps_per_epoch=4,
+                              losses={"total": 1.0}, epoch_done=step % 4 == 0)
+        recorder.observe(model, event)
+    epochs = recorder.formation.epochs
+    assert len(epochs) <= 8 and epochs[0] == 1.0 and all(e == int(e) for e in epochs)
+    assert epochs[-1] >= 33  # thinned out evenly, still reaching the end of training

@@ -232,8 +232,8 @@ class FormationRecorder:
         self.formation = Formation(indices=self.indices, labels=lab.astype(np.int64))
         self.steps_per_epoch = max(1, int(steps_per_epoch))
         total = max(1, int(epochs)) * self.steps_per_epoch
-        self.steps_between = (self.steps_per_epoch if epochs >= MIN_FRAMES
-                              else max(1, math.ceil(total / MIN_FRAMES)))
+        self.per_epoch = epochs >= MIN_FRAMES  # frames at epoch ends only (every 2nd, 4th… once thinned)
+        self.steps_between = self.steps_per_epoch if self.per_epoch else max(1, math.ceil(total / MIN_FRAMES))
         self._next_step = 0
         self._step_offset, self._epoch_offset = 0, 0.0
         self.seconds = 0.0
@@ -259,10 +259,7 @@ class FormationRecorder:
         return True
 
     def wants(self, event: TrainProgress) -> bool:
-        if self.steps_between == self.steps_per_epoch:
-            due = event.epoch_done and event.step >= self._next_step
-        else:
-            due = event.step >= self._next_step
+        due = event.step >= self._next_step and (event.epoch_done or not self.per_epoch)
         if due and self.time_share is not None and \
                 self.seconds > FREE_SECONDS + self.time_share * (time.perf_counter() - self._started):
             self.postponed += 1
