@@ -156,15 +156,20 @@ def _build_parser() -> argparse.ArgumentParser:
     source.add_argument("--session", help="a saved .aev session")
     source.add_argument("--model", help="a model checkpoint (use with --data)")
     source.add_argument("--model-code", metavar="FILE.py", help="your own model file (use with --weights, --data)")
+    source.add_argument("--run", metavar="DIR", help="a run folder (aeviewer train --run): with --what replay")
     export.add_argument("--weights", metavar="W", help="with --model-code: its weights (.safetensors or .pt)")
     export.add_argument("--model-class", help="with --model-code: the class to build when the file defines several")
     export.add_argument("--data", default="digits", help="dataset for --model (default: digits)")
-    export.add_argument("--what", required=True, choices=("png", "grid", "strip", "gif", "mp4", "tsv"),
+    export.add_argument("--what", required=True, choices=("png", "grid", "strip", "gif", "mp4", "tsv", "replay"),
                         help="png: latent scatter; grid: decodes over the view; strip: originals above "
-                             "reconstructions; gif/mp4: the probe along a path; tsv: Embedding Projector files")
+                             "reconstructions; gif/mp4: the probe along a path; tsv: Embedding Projector files; "
+                             "replay: how a run's latent space formed (--run DIR; .gif or .mp4 by --out)")
+    export.add_argument("--interpolate", type=int, default=0, metavar="N", help="replay: N frames between epochs")
+    export.add_argument("--layout", choices=("auto", "codes", "pca", "tsne"), default="auto",
+                        help="replay: 2-D codes as they are, PCA planes or warm-started t-SNE (auto: codes or pca)")
     export.add_argument("--out", required=True, help="output file (a folder for tsv)")
     export.add_argument("--path", help="recorded path name for gif/mp4 (default: the first, else 'tour')")
-    export.add_argument("--fps", type=float, default=25.0)
+    export.add_argument("--fps", type=float, default=None, help="frames per second (default 25; replay: 4)")
     export.add_argument("--speed", type=float, default=1.0, help="replay speed, 2 = twice as fast")
     export.add_argument("--size", type=int, default=480, help="side of the scatter in pixels")
     export.add_argument("--theme", choices=("light", "dark"), help="default: the session's theme")
@@ -375,7 +380,7 @@ def _run_trainer(args: argparse.Namespace, plan: _RunPlan, trainer, writer, agre
     """Iterate the Trainer: log, checkpoint and check health at epoch ends; SIGTERM/SIGINT save and stop."""
     import signal
 
-    from aeviewer.core.train import run_folder
+    from aeviewer.core.train import formation, run_folder
     from aeviewer.core.train.checkpoint import save_checkpoint
     from aeviewer.core.train.quality import HealthMonitor
 
@@ -390,21 +395,33 @@ def _run_trainer(args: argparse.Namespace, plan: _RunPlan, trainer, writer, agre
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     health = HealthMonitor(plan.dataset.split(test=False).x)
+    replay = None if writer is None else formation.run_recorder(plan.folder, plan.dataset, plan.train_config.epochs,
+                                                                trainer.steps_per_epoch, plan.resume is not None)
+    if replay is not None and not len(replay.formation):
+        replay.record(trainer.model, trainer.steps_per_epoch * (trainer.position[0] - 1) + trainer.position[1],
+                      float("nan"))  # the codes before training: where the replay starts
     try:
         for event in trainer.run():
-            if writer is None:
+            if writer is None or replay is None:
                 continue
             writer.log(event)
+            replay.observe(trainer.model, event)
             if event.epoch_done:
                 terms = "  ".join(f"{k} {v:.5g}" for k, v in event.losses.items())
                 say(f"epoch {event.epoch:3d}/{event.epochs}  {terms}  {event.samples_per_s * world:,.0f} samples/s")
                 writer.save(trainer, plan.train_config, numbered=event.epoch % writer.checkpoint_every == 0)
+                replay.save(plan.folder / formation.FORMATION_NAME)
                 collapse = health.epoch_end(trainer.model, event.epoch, event.losses)
                 if collapse is not None:
                     say(f"warning: {collapse.message}")
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if replay is not None and trainer.history:
+        epoch, step = trainer.position
+        replay.finish(trainer.model, (epoch - 1) * trainer.steps_per_epoch + step,
+                      float(trainer.history[-1].get("total", float("nan"))))
+        replay.save(plan.folder / formation.FORMATION_NAME)
     if trainer.cancelled or stop_signal:
         if writer is not None:
             last = writer.save(trainer, plan.train_config, numbered=False)
@@ -563,6 +580,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from aeviewer.core.session import export
     from aeviewer.core.session.scene import Scene
 
+    if args.fps is None:
+        args.fps = 4.0 if args.what == "replay" else 25.0
     if not 16 <= args.size <= MAX_EXPORT_SIDE:
         raise AeviewerError(f"--size {args.size} is out of range (16 to {MAX_EXPORT_SIDE:,} pixels)")
     if not 2 <= args.grid <= MAX_GRID:
@@ -570,6 +589,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not (0 < args.fps <= 240 and 0 < args.speed <= 1000):
         raise AeviewerError(f"--fps {args.fps:g} or --speed {args.speed:g} is out of range (fps up to 240, "
                             "speed above 0 and up to 1000)")
+    if args.what == "replay" or args.run:
+        return _export_replay(args)
     if args.session:
         scene = Scene.from_session(args.session)
     elif args.model_code:
@@ -620,6 +641,28 @@ def cmd_export(args: argparse.Namespace) -> int:
         finally:
             bar.close()
         print(f"{written}: {len(positions)} frames of {path.name!r} at {args.fps:g} fps", file=sys.stderr)
+    print(written)
+    return 0
+
+
+def _export_replay(args: argparse.Namespace) -> int:
+    """`export --run DIR --what replay`: the run's stored frames as a GIF/MP4 (core/session/replay_export.py)."""
+    from aeviewer.core.session.replay_export import export_run_replay
+
+    if not (args.run and args.what == "replay"):
+        raise AeviewerError("--what replay needs --run DIR (a run folder), and --run goes with --what replay")
+    out = Path(args.out)
+    if out.suffix.lower() not in (".gif", ".mp4"):
+        out = out.with_name(out.name + ".gif")
+    bar = ProgressBar(None, f"writing {out.name}")
+    try:
+        written, frames = export_run_replay(args.run, out, layout=args.layout, between=args.interpolate,
+                                            fps=args.fps, size=args.size, theme=args.theme or "light",
+                                            class_names=tuple(str(c) for c in range(10)),
+                                            progress=lambda d, t: bar.update(d))
+    finally:
+        bar.close()
+    print(f"{written}: {frames} frames at {args.fps:g} fps", file=sys.stderr)
     print(written)
     return 0
 

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     import torch
 
     from aeviewer.core.latent.spaces import AutoencoderSpace, PcaSpace
+    from aeviewer.core.train.formation import Formation
 
 Probe = tuple[float, float]
 ViewRange = tuple[tuple[float, float], tuple[float, float]]
@@ -39,7 +40,8 @@ class Status(str, Enum):
 
 TRAINING_RUNNING = "Training is running: cancel it (Esc) or let it finish before {what}."
 
-_BY_IDENTITY = {name: operator.is_ for name in ("dataset", "shown", "model", "history", "ae_space", "pca_space")}
+_BY_IDENTITY = {name: operator.is_ for name in ("dataset", "shown", "model", "history", "ae_space", "pca_space",
+                                                   "formation")}
 
 
 @evented(equality_operators=_BY_IDENTITY)
@@ -61,6 +63,7 @@ class ExplorerState:
     theme: str = "light"
     status: Status = Status.IDLE
     training_problem: str = ""  # a sentence naming a collapse (core/train/collapse.py); "" while healthy
+    formation: Formation | None = None  # replay frames of the model's training (core/train/formation.py)
 
     events: ClassVar[SignalGroup]  # added by @evented: one signal per field
 
@@ -96,7 +99,7 @@ class ExplorerState:
             dataset=dataset_reference(self.dataset), model=self.model, model_meta=meta,  # type: ignore[arg-type]
             projection=self.ae_space.projection.label if self.ae_space is not None else "",
             probes={"ae": self.ae_probe, "pca": self.pca_probe}, view_ranges=dict(view_ranges or {}),
-            theme=self.theme, paths=list(paths or []), selected=self.selected)
+            theme=self.theme, paths=list(paths or []), selected=self.selected, formation=self.formation)
 
     def apply(self, session: Session) -> None:
         """Take a session's selection, probes and theme (its model and dataset are loaded by the caller first)."""
@@ -105,3 +108,4 @@ class ExplorerState:
         for name, xy in session.probes.items():
             self.set_probe(name, xy)
         self.theme = session.theme
+        self.formation = session.formation

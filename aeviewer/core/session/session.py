@@ -38,6 +38,7 @@ from aeviewer.core.session.schema import (
     first_problem,
 )
 from aeviewer.core.train.checkpoint import _config_from, _json_safe_row, _model_with, _read_safetensors
+from aeviewer.core.train.formation import FORMATION_NAME, MAX_FILE_BYTES, Formation, formation_from_bytes
 
 if TYPE_CHECKING:
     from aeviewer.core.models.user_model import UserAutoencoder  # imported lazily: it runs user code
@@ -46,6 +47,7 @@ SESSION_FORMAT_VERSION = 2  # 2: the dataset is a reference with a fingerprint; 
 SESSION_SUFFIX = ".aev"
 SESSION_JSON = "session.json"
 SESSION_WEIGHTS = "model.safetensors"
+SESSION_REPLAY = FORMATION_NAME  # optional: how the latent space formed (an npz with its own format version)
 THEMES = ("light", "dark")
 VIEWS = ("ae", "pca")
 _MAX_WEIGHT_BYTES = 1_000_000_000  # model_limits allows 200M parameters: 800 MB of float32
@@ -64,6 +66,7 @@ class Session:
     theme: str = "light"
     paths: list[ProbePath] = field(default_factory=list)
     selected: int | None = None
+    formation: Formation | None = None  # the replay of training, when one was kept
 
 
 def dataset_reference(dataset: Dataset) -> str:
@@ -112,6 +115,8 @@ def save_session(path: str | Path, session: Session) -> Path:
                 tensors = {k: v.detach().to("cpu", copy=True).contiguous()
                            for k, v in _weights_of(session.model).items()}
                 zf.writestr(SESSION_WEIGHTS, st_save(tensors))
+            if session.formation is not None and len(session.formation):
+                zf.writestr(SESSION_REPLAY, session.formation.to_bytes())
             zf.writestr(SESSION_JSON, json.dumps(doc, indent=2, allow_nan=False))
     except (ValueError, TypeError, RuntimeError) as exc:
         raise CheckpointError(path, f"could not serialise the session: {exc}") from exc
@@ -157,7 +162,21 @@ def load_session(path: str | Path) -> Session:
         except ValidationError as exc:
             raise CheckpointError(path, f"has an invalid {SESSION_JSON}: {first_problem(exc)}") from None
         model = _read_model(path, zf, valid.model)
-    return _session_from(path, valid, model)
+        formation = _read_replay(path, zf)
+    session = _session_from(path, valid, model)
+    session.formation = formation
+    return session
+
+
+def _read_replay(path: Path, zf: zipfile.ZipFile) -> Formation | None:
+    """The session's replay member, if it has one; a bad one is one error naming the session and the member."""
+    if SESSION_REPLAY not in zf.namelist():
+        return None
+    raw = _member(path, zf, SESSION_REPLAY, MAX_FILE_BYTES)
+    try:
+        return formation_from_bytes(raw, SESSION_REPLAY)
+    except CheckpointError as exc:
+        raise CheckpointError(path, f"has a bad replay: {exc}") from None
 
 
 def _member(path: Path, zf: zipfile.ZipFile, name: str, limit: int) -> bytes:

@@ -52,7 +52,9 @@ class TrainingController(QObject):
                                       interval_s=w.autosave_interval_s, folder=w.recovery_folder)
         self.notices = []
         self.worker = TrainingWorker(lambda on_pause: Trainer(model, train.x, config, on_pause=on_pause),
-                                     state.shown.x, autosaver=autosaver)
+                                     state.shown.x, autosaver=autosaver, shown_y=state.shown.y,
+                                     replay=state.formation)
+        self.worker.formation.connect(self._on_formation)
         self.worker.yielded.connect(self._on_progress)
         self.worker.problem.connect(self._on_problem)
         state.training_problem = ""
@@ -105,6 +107,9 @@ class TrainingController(QObject):
         if event.notice:
             self.notices.append(event.notice)
             self.window.statusBar().showMessage(event.notice, 15000)
+
+    def _on_formation(self, formation: Any) -> None:
+        self.state.formation = formation
 
     def _on_problem(self, message: str) -> None:
         self.state.training_problem = message

@@ -94,6 +94,7 @@ class Explorer(QObject):
     def set_model(self, model: torch.nn.Module, history: list[dict[str, float]] | None = None) -> None:
         state, w = self.state, self.w
         state.model = model
+        state.formation = None  # a replay belongs to the model it was kept for (a session brings its own after)
         if history is not None:
             state.history = list(history)
         w.loss_plot.clear_curves()

@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QScrollArea, QSplitter, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from aeviewer.core import threads
 from aeviewer.core.session.recovery import DEFAULT_INTERVAL_S
@@ -23,6 +23,7 @@ from aeviewer.gui.app.explorer import Explorer
 from aeviewer.gui.dialogs.about_dialog import AboutDialog, ReadmeDialog
 from aeviewer.gui.panels.explore_tabs import ExploreDock
 from aeviewer.gui.panels.recording_panel import RecordingPanel
+from aeviewer.gui.panels.replay_panel import ReplayPanel
 from aeviewer.gui.panels.samples_panel import SamplesPanel
 from aeviewer.gui.panels.settings_panel import SettingsPanel
 from aeviewer.gui.views.first_run_hint import FirstRunHint
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.pca_view = ScatterView("PCA (linear baseline)")
         self.samples = SamplesPanel()
         self.loss_plot = LossPlot()
+        self.replay = ReplayPanel(self.state, self.ae_view, self.loss_plot, self.start_task)  # under the latent view
         self.decoder = ProbeDecoder(self.state, {"ae": self.samples.ae_probe.set_sample,
                                                  "pca": self.samples.pca_probe.set_sample}, self.show_error, self)
         bind_probe(self.ae_view, self.state, "ae")
@@ -77,7 +79,7 @@ class MainWindow(QMainWindow):
         self.files = FileActions(self, self.settings)
         self.training_ctl = TrainingController(self)
         self.settings_panel.open_dataset_clicked.connect(self.files.open_dataset_dialog)
-        self.ae_view.point_clicked.connect(self.select_sample)
+        self.ae_view.point_clicked.connect(lambda i: self.select_sample(self.replay.sample_index(i)))
         self.pca_view.point_clicked.connect(self.select_sample)
         self._build_layout()
         self.setWindowIcon(app_icon())
@@ -123,7 +125,13 @@ class MainWindow(QMainWindow):
         scroll.setWidget(self.settings_panel)
         self.settings_dock = self._add_dock("Settings", "settings", scroll)
         top = QSplitter(Qt.Orientation.Horizontal)
-        for widget in (self.ae_view, self.pca_view, self.samples):
+        latent = QWidget()
+        column = QVBoxLayout(latent)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(self.ae_view, 1)
+        column.addWidget(self.replay)
+        for widget in (latent, self.pca_view, self.samples):
             top.addWidget(widget)
         top.setSizes([520, 420, 330])
         main = QSplitter(Qt.Orientation.Vertical)

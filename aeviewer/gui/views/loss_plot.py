@@ -39,6 +39,7 @@ class LossPlot(pg.PlotWidget):
         vb.disableAutoRange()
         vb.sigRangeChangedManually.connect(self._stop_following)
         self.plotItem.autoBtn.clicked.connect(self.follow_data)
+        self.cursor: pg.InfiniteLine | None = None  # the replay's position (set_cursor)
         self._redraw = QTimer(self, singleShot=True, interval=self.REDRAW_MS)
         self._redraw.timeout.connect(self.flush)
         self.theme, self.large = LIGHT, False
@@ -114,6 +115,23 @@ class LossPlot(pg.PlotWidget):
         """The shown (x, log10 y) ranges."""
         (x0, x1), (y0, y1) = self.plotItem.vb.viewRange()
         return (x0, x1), (y0, y1)
+
+    def set_cursor(self, step: float | None) -> None:
+        """A vertical line at `step` (the replay's frame), or none."""
+        if step is None:
+            if self.cursor is not None:
+                self.cursor.hide()
+            return
+        if self.cursor is None:
+            self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d62728", width=1.5))
+            self.cursor.setZValue(50)
+            self.addItem(self.cursor, ignoreBounds=True)
+        self.cursor.setValue(float(step))
+        self.cursor.show()
+
+    def cursor_step(self) -> float | None:
+        """Where the replay cursor stands, None when it is hidden."""
+        return None if self.cursor is None or not self.cursor.isVisible() else float(self.cursor.value())
 
     def point_count(self, name: str = "total") -> int:
         return len(self._values.get(name, []))

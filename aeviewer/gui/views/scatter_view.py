@@ -166,6 +166,11 @@ class ScatterView(pg.PlotWidget):
         if wanted != current:
             vb.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
 
+    @property
+    def following(self) -> bool:
+        """Whether the view refits on data updates (False after the user panned or zoomed, or `show_range`)."""
+        return self._follow_data
+
     def _stop_following(self, *_: object) -> None:
         self._follow_data = False
 

@@ -8,6 +8,7 @@ is replaced mid-read is simply retried on the next poll.
 
 from __future__ import annotations
 
+import contextlib
 import traceback
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from aeviewer.core.latent.spaces import DatasetBaseline, load_with_baseline
 from aeviewer.core.models.inference import encode_array
 from aeviewer.core.shapes import format_shape, model_fit_problem
 from aeviewer.core.train.checkpoint import LoadedCheckpoint, load_checkpoint
+from aeviewer.core.train.formation import FORMATION_NAME, load_formation
 from aeviewer.core.train.run_folder import (
     LAST_NAME,
     METRICS_NAME,
@@ -40,6 +42,7 @@ class RunPoller(Worker):
     config_read = Signal(dict)
     metrics = Signal(list)  # complete records, in file order
     checkpoint = Signal(object, object)  # LoadedCheckpoint, codes of the shown samples (or None)
+    replay = Signal(object)  # the run's formation.npz (core/train/formation.py), read with each new checkpoint
 
     def __init__(self, folder: str | Path, interval_s: float = 0.5) -> None:
         super().__init__()
@@ -84,8 +87,14 @@ class RunPoller(Worker):
                     # else the window's data differs: it encodes the checkpoint itself
                     codes = encode_array(loaded.model, x) if fits and x is not None else None
                     self.checkpoint.emit(loaded, (x, codes))
+                    self._read_replay()
             self.polls += 1
             self.cancel_event.wait(self.interval_s)
+
+    def _read_replay(self) -> None:
+        """The run's replay frames, when it keeps them; a missing or half-synced file waits for the next one."""
+        with contextlib.suppress(AeviewerError):
+            self.replay.emit(load_formation(self.folder / FORMATION_NAME))
 
     def _load_latest(self) -> LoadedCheckpoint | None:
         """`last` as it is now; None when it vanished or was swapped mid-read (the next poll retries)."""
@@ -113,6 +122,7 @@ class RunFollower(QObject):
         self.poller.config_read.connect(self._on_config)
         self.poller.metrics.connect(self._on_metrics)
         self.poller.checkpoint.connect(self._on_checkpoint)
+        self.poller.replay.connect(self._on_replay)
         self.poller.errored.connect(window.show_error)
         self._cue_timer = QTimer(self, singleShot=True, interval=CUE_MS)
         self._cue_timer.timeout.connect(self._clear_cue)
@@ -206,6 +216,14 @@ class RunFollower(QObject):
         self.checkpoints_shown += 1
         self.epoch = len(state.history)
         self._show_cue()
+
+    def _on_replay(self, formation) -> None:
+        """The scrubber replays the followed run, when its frames are of the samples this window shows."""
+        shown = self.window.state.shown
+        if self._training_here() or shown is None or not len(formation.indices) \
+                or int(formation.indices.max()) >= len(shown):
+            return
+        self.window.state.formation = formation
 
     def _show_cue(self) -> None:
         self.cue_visible = True

@@ -14,6 +14,7 @@ from aeviewer.core import threads
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.models.inference import encode_array
 from aeviewer.core.session.recovery import RecoveryAutosaver
+from aeviewer.core.train.formation import Formation, FormationRecorder
 from aeviewer.core.train.quality import HealthMonitor
 from aeviewer.core.train.trainer import Trainer, TrainProgress
 from aeviewer.gui.workers.worker import Worker
@@ -43,9 +44,11 @@ class TrainingWorker(Worker):
 
     problem = Signal(str)  # a collapse confirmed at an epoch end (one sentence), or "" when it cleared
     snapshot = Signal(object, object)  # (model copy in eval mode, codes of the shown samples)
+    formation = Signal(object)  # a copy of the replay frames kept so far (core/train/formation.py), per new frame
 
     def __init__(self, make_trainer: Callable[[PauseHook], Trainer], shown_x: np.ndarray,
-                 snapshot_interval: float = 0.5, autosaver: RecoveryAutosaver | None = None) -> None:
+                 snapshot_interval: float = 0.5, autosaver: RecoveryAutosaver | None = None,
+                 shown_y: np.ndarray | None = None, replay: Formation | None = None) -> None:
         super().__init__()
         self.make_trainer = make_trainer
         self.trainer: Trainer | None = None
@@ -55,6 +58,9 @@ class TrainingWorker(Worker):
         self.autosaver = autosaver  # recovery checkpoints at epoch ends, in this thread (weights match history)
         # Collapse checks at epoch ends, here between steps (the weights hold still), on the shown samples.
         self.health = HealthMonitor(shown_x)
+        self.shown_y = shown_y
+        self.replay = replay  # the frames of earlier training of this model, to go on from
+        self.recorder: FormationRecorder | None = None
 
     def _requested(self) -> None:
         if self.trainer is None:
@@ -74,8 +80,11 @@ class TrainingWorker(Worker):
             with self._lock:
                 self.trainer = trainer
                 self._requested()
+            self._start_replay(trainer)
             last = 0.0
             for event in trainer.run():
+                if self.recorder is not None and self.recorder.observe(trainer.model, event):
+                    self.formation.emit(self.recorder.formation.copy())
                 if event.epoch_done and self.autosaver is not None:
                     self.autosaver.maybe_save(trainer.model, trainer.history)
                 yield event
@@ -87,6 +96,10 @@ class TrainingWorker(Worker):
                     last = time.monotonic()
                     self.snapshot_every = max(self.snapshot_interval, (last - now) / self.SNAPSHOT_SHARE)
             completed = not trainer.cancelled
+            if self.recorder is not None and trainer.history:  # the replay ends on the model the window keeps
+                self.recorder.finish(trainer.model, trainer.completed_epochs * trainer.steps_per_epoch,
+                                     float(trainer.history[-1].get("total", float("nan"))))
+                self.formation.emit(self.recorder.formation.copy())
         except AeviewerError as exc:
             self.errored.emit(str(exc))
         except Exception:  # never swallowed: the window shows the traceback
@@ -100,6 +113,14 @@ class TrainingWorker(Worker):
         except Exception:
             self.errored.emit("Could not encode the data after training:\n" + traceback.format_exc())
         return completed
+
+    def _start_replay(self, trainer: Trainer) -> None:
+        """Keep replay frames of a fixed subset of the shown samples, going on from this model's earlier ones."""
+        recorder = FormationRecorder(self.shown_x, self.shown_y, trainer.config.epochs, trainer.steps_per_epoch)
+        if self.replay is None or not recorder.continue_from(self.replay, steps_restart=True):
+            recorder.record(trainer.model, 0, float("nan"))  # before training: where the replay starts
+        self.recorder = recorder
+        self.formation.emit(recorder.formation.copy())
 
     def _check_health(self, epoch: int, losses: dict[str, float]) -> None:
         if self.trainer is None:
