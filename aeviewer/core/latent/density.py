@@ -9,6 +9,7 @@ holds a few screen-sized arrays and one chunk of temporaries, never a per-point 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,8 +145,51 @@ class DensityPoints:
         np.clip(f, np.float32(0.0), np.float32(limit + 1.0), out=f)
         out[...] = f  # truncation toward zero: floor, since f >= 0
 
+    def classes(self) -> list[int]:
+        """The classes that have points (0 alone for unlabelled points)."""
+        return [c for c in range(len(self.offsets) - 1) if self.offsets[c + 1] > self.offsets[c]]
+
+    def count(self, x_range: Range, y_range: Range, width: int, height: int, cls: int | None = None) -> np.ndarray:
+        """Points per pixel (height, width), int64, of one class or all."""
+        stride = width + 2
+        total = torch.zeros(stride * (height + 2), dtype=torch.int32)
+        one = torch.ones((), dtype=torch.int32)
+        for index, _ in self._pixel_chunks(x_range, y_range, width, height, cls):
+            total.index_add_(0, index, one.expand(len(index)))
+        return total.numpy().reshape(height + 2, stride)[1:-1, 1:-1].astype(np.int64)
+
+    def kde(self, x_range: Range, y_range: Range, grid: int = 0, cls: int | None = None,
+            bandwidth_cells: float = 3.0) -> np.ndarray:
+        """A Gaussian kernel-density estimate on a grid × grid lattice (rows = y), of one class or all.
+
+        A binned KDE (histogram, then a Gaussian blur) is what datashader and seaborn use at scale: one pass
+        over the points plus a blur of a small grid, against N × grid² for an exact KDE.
+        """
+        from scipy.ndimage import gaussian_filter  # scikit-learn's dependency; imported here to keep start-up lean
+
+        grid = grid or CONTOUR_GRID
+        hist = self.count(x_range, y_range, grid, grid, cls).astype(np.float64)
+        return np.asarray(gaussian_filter(hist, bandwidth_cells, mode="constant"))
+
+    def _pixel_chunks(self, x_range: Range, y_range: Range, width: int, height: int, cls: int | None = None,
+                      ) -> Iterator[tuple[torch.Tensor, int]]:
+        """(padded flat pixel index as a torch view, class) for each chunk of points, class by class."""
+        stride = width + 2
+        sx = width / (x_range[1] - x_range[0]) if x_range[1] > x_range[0] else 0.0
+        sy = height / (y_range[1] - y_range[0]) if y_range[1] > y_range[0] else 0.0
+        for c in ([cls] if cls is not None else range(len(self.offsets) - 1)):
+            a, b = int(self.offsets[c]), int(self.offsets[c + 1])
+            for start in range(a, b, len(self._f)):
+                stop = min(b, start + len(self._f))
+                ix, iy = self._ix[:stop - start], self._iy[:stop - start]
+                self._bin(self.x[start:stop], x_range[0], sx, width, ix)
+                self._bin(self.y[start:stop], y_range[0], sy, height, iy)
+                np.multiply(iy, np.int32(stride), out=iy)
+                np.add(iy, ix, out=iy)
+                yield self._iy_t[:stop - start], c
+
     def shade(self, palette: np.ndarray | None, x_range: Range, y_range: Range, width: int, height: int,
-              ) -> DensityImage:
+              visible: np.ndarray | None = None) -> DensityImage:
         """The class-coloured density of every point inside the rectangle, at `width` × `height` pixels.
 
         `palette` is (n_classes, 3) RGB (None: grey). Each point adds 1 to its pixel's count and its class
@@ -158,22 +202,15 @@ class DensityPoints:
         size = stride * (height + 2)
         total = torch.zeros(size, dtype=torch.int32)
         sums = [torch.zeros(size, dtype=torch.float32) for _ in range(3)]
-        sx = width / (x_range[1] - x_range[0]) if x_range[1] > x_range[0] else 0.0
-        sy = height / (y_range[1] - y_range[0]) if y_range[1] > y_range[0] else 0.0
         one = torch.ones((), dtype=torch.int32)
+        colours = None if pal is None else torch.from_numpy(pal)
         for cls in range(len(self.offsets) - 1):
-            a, b = int(self.offsets[cls]), int(self.offsets[cls + 1])
-            colour = None if pal is None else torch.from_numpy(pal[cls % len(pal)].copy())
-            for start in range(a, b, len(self._f)):
-                stop = min(b, start + len(self._f))
-                ix, iy = self._ix[:stop - start], self._iy[:stop - start]
-                self._bin(self.x[start:stop], x_range[0], sx, width, ix)
-                self._bin(self.y[start:stop], y_range[0], sy, height, iy)
-                np.multiply(iy, np.int32(stride), out=iy)
-                np.add(iy, ix, out=iy)
-                index = self._iy_t[:stop - start]
+            if visible is not None and not (cls < len(visible) and visible[cls]):
+                continue  # a class hidden from the legend
+            for index, _ in self._pixel_chunks(x_range, y_range, width, height, cls):
                 total.index_add_(0, index, one.expand(len(index)))
-                if colour is not None:
+                if colours is not None:
+                    colour = colours[cls % len(colours)]
                     for channel in range(3):
                         sums[channel].index_add_(0, index, colour[channel].expand(len(index)))
         counts = total.numpy().reshape(height + 2, stride)[1:-1, 1:-1].astype(np.int64)
@@ -234,52 +271,48 @@ class Contour:
     lines: tuple[np.ndarray, ...]  # each (k, 2) float64
 
 
-def density_grid(points: np.ndarray, x_range: Range, y_range: Range, grid: int = CONTOUR_GRID,
-                 bandwidth_cells: float = 3.0, labels: np.ndarray | None = None, label: int | None = None,
-                 ) -> np.ndarray:
-    """A Gaussian kernel-density estimate on a `grid` × `grid` lattice, (grid, grid) float64, rows = y.
-
-    A binned KDE (histogram, then a Gaussian blur) is what datashader and seaborn use at scale: it costs one
-    pass over the points plus a blur of a small grid, against N × grid² for an exact KDE.
-    """
-    from scipy.ndimage import gaussian_filter  # scikit-learn depends on scipy; imported here to keep start-up lean
-
-    hist = np.zeros(grid * grid, dtype=np.float64)
-    for start in range(0, len(points), CHUNK):
-        chunk = points[start:start + CHUNK]
-        if labels is not None and label is not None:
-            chunk = chunk[np.asarray(labels[start:start + CHUNK]) == label]
-        flat, _ = pixel_index(chunk, x_range, y_range, grid, grid)
-        hist += np.bincount(flat, minlength=hist.size)
-    return np.asarray(gaussian_filter(hist.reshape(grid, grid), bandwidth_cells, mode="constant"))
-
-
-def contours(points: np.ndarray, x_range: Range, y_range: Range, levels: tuple[float, ...] = (0.1, 0.3, 0.6),
-             labels: np.ndarray | None = None, per_class: bool = False, grid: int = CONTOUR_GRID,
-             ) -> list[Contour]:
-    """Iso-density lines at `levels` (shares of each density's peak), overall or one set per class.
+def contour_lines(z: np.ndarray, x_range: Range, y_range: Range, levels: tuple[float, ...],
+                  label: int | None = None) -> list[Contour]:
+    """Iso-lines of a density grid (rows = y) at `levels`, shares of its peak, in data coordinates.
 
     The lines come from contourpy (matplotlib's own contour generator, a small well-kept package), not a
     marching-squares of our own: saddle cells and lines cut by the border are where hand-written ones go wrong.
     """
     import contourpy
 
-    x0, x1 = x_range
-    y0, y1 = y_range
-    xs = x0 + (np.arange(grid) + 0.5) * (x1 - x0) / grid
-    ys = y0 + (np.arange(grid) + 0.5) * (y1 - y0) / grid
-    wanted: list[int | None] = [None]
-    if per_class and labels is not None and len(labels):
-        wanted = [int(c) for c in np.unique(np.asarray(labels))]
-    out: list[Contour] = []
-    for label in wanted:
-        z = density_grid(points, x_range, y_range, grid, labels=labels, label=label)
-        peak = float(z.max())
-        if peak <= 0:
-            continue
-        generator = contourpy.contour_generator(xs, ys, z, line_type=contourpy.LineType.Separate)
-        for level in levels:
-            lines = tuple(np.asarray(line, dtype=np.float64) for line in generator.lines(level * peak))
-            if lines:
-                out.append(Contour(level, label, lines))
+    peak = float(z.max()) if z.size else 0.0
+    if peak <= 0:
+        return []
+    rows, cols = z.shape
+    xs = x_range[0] + (np.arange(cols) + 0.5) * (x_range[1] - x_range[0]) / cols
+    ys = y_range[0] + (np.arange(rows) + 0.5) * (y_range[1] - y_range[0]) / rows
+    generator = contourpy.contour_generator(xs, ys, z, line_type=contourpy.LineType.Separate)
+    out = []
+    for level in levels:
+        lines = tuple(np.asarray(line, dtype=np.float64) for line in generator.lines(level * peak))
+        if lines:
+            out.append(Contour(level, label, lines))
     return out
+
+
+#: Shares of the peak density the contour lines trace.
+CONTOUR_LEVELS = (0.1, 0.3, 0.6)
+
+
+def prepared_contours(prepared: DensityPoints, x_range: Range, y_range: Range, per_class: bool = False,
+                      levels: tuple[float, ...] = CONTOUR_LEVELS, grid: int = CONTOUR_GRID) -> list[Contour]:
+    """Density contours of prepared points over a rectangle: of all points, or one set per class."""
+    if not per_class:
+        return contour_lines(prepared.kde(x_range, y_range, grid), x_range, y_range, levels)
+    out: list[Contour] = []
+    for cls in prepared.classes():
+        out += contour_lines(prepared.kde(x_range, y_range, grid, cls), x_range, y_range, levels, cls)
+    return out
+
+
+def contours(points: np.ndarray, x_range: Range, y_range: Range, levels: tuple[float, ...] = CONTOUR_LEVELS,
+             labels: np.ndarray | None = None, per_class: bool = False, grid: int = CONTOUR_GRID,
+             ) -> list[Contour]:
+    """Iso-density lines at `levels` (shares of each density's peak), overall or one set per class."""
+    prepared = DensityPoints(points, labels if per_class else None)
+    return prepared_contours(prepared, x_range, y_range, per_class and labels is not None, levels, grid)
