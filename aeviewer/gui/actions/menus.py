@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
+from aeviewer.gui.actions.density_menu import add_contour_menu
 from aeviewer.gui.actions.file_actions import DOWNLOADABLE
 from aeviewer.gui.actions.registry import SEPARATOR, ActionRegistry, ActionSpec, not_training
 from aeviewer.gui.dialogs.user_model_dialog import open_user_model_dialog
@@ -65,6 +66,7 @@ def build_menus(w: MainWindow) -> None:
     actions.fill(bar.addMenu("&Training"), ["train", "cancel"])
     view_menu = bar.addMenu("&View")
     actions.fill(view_menu, ["fit_views", "record", "tour"])
+    w.contour_actions = add_contour_menu(view_menu, (w.ae_view, w.pca_view))
     w.presentation.add_to_menu(view_menu)
     w.help_menu = bar.addMenu("&Help")
     actions.fill(w.help_menu, ["readme", "about"])

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QScrollArea, QSplitter, QWidget
 
 from aeviewer.core import threads
@@ -31,6 +31,7 @@ from aeviewer.gui.views.loss_plot import LossPlot
 from aeviewer.gui.views.problem_banner import ProblemBanner
 from aeviewer.gui.views.scatter_view import ScatterView, bind_probe
 from aeviewer.gui.workers.background import BackgroundTask
+from aeviewer.gui.workers.latest_only import LatestOnlyRunner
 from aeviewer.gui.workers.probe_decoder import ProbeDecoder
 
 
@@ -61,6 +62,7 @@ class MainWindow(QMainWindow):
         self.recovery_folder: Path | None = None  # None: core.recovery's default in the user data dir
         self.autosave_interval_s = DEFAULT_INTERVAL_S
         self._tasks: set[BackgroundTask] = set()
+        self.contour_actions: dict[str, QAction] = {}  # View ▸ Density contours, filled by build_menus
 
         self.settings_panel = SettingsPanel()
         self.ae_view = ScatterView("Autoencoder latent space")
@@ -69,6 +71,10 @@ class MainWindow(QMainWindow):
         self.loss_plot = LossPlot()
         self.decoder = ProbeDecoder(self.state, {"ae": self.samples.ae_probe.set_sample,
                                                  "pca": self.samples.pca_probe.set_sample}, self.show_error, self)
+        # Density redraws of large point sets (pan, zoom) run here, newest request only.
+        self.density_runner = LatestOnlyRunner(self, name="aeviewer-density")
+        self.ae_view.set_background(self.density_runner.submit)
+        self.pca_view.set_background(self.density_runner.submit)
         bind_probe(self.ae_view, self.state, "ae")
         bind_probe(self.pca_view, self.state, "pca")
         self.explorer = Explorer(self)
@@ -190,5 +196,6 @@ class MainWindow(QMainWindow):
         self.sessions.remember_geometry()
         self.files.close()
         self.decoder.close()
+        self.density_runner.stop()
         super().closeEvent(event)
 
