@@ -8,6 +8,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QLabel
 
 from aeviewer.core.latent.axis_range import sticky_range
+from aeviewer.core.latent.density import finite_bounds
 from aeviewer.core.state import ExplorerState
 from aeviewer.gui.views.density_layer import DensityLayer, Submit
 from aeviewer.gui.views.pyqtgraph_items import PointsItem, ProbeItem, let_title_clip
@@ -202,10 +203,11 @@ class ScatterView(pg.PlotWidget):
     def _keep_in_view(self, force: bool = False) -> None:
         """Refit only when the points left the view or shrank well inside it: a moving range regenerates the
         axes and grid and repaints every dot, which snapshots twice a second while training made costly."""
-        finite = self._points[np.isfinite(self._points).all(axis=1)]
-        if not len(finite):
+        bounds = finite_bounds(self._points)  # in chunks: no copy of 10 M points
+        if bounds is None:
             return
-        lo, hi = finite.min(axis=0), finite.max(axis=0)
+        (x0, x1), (y0, y1) = bounds
+        lo, hi = np.array([x0, y0]), np.array([x1, y1])
         vb = self.plotItem.vb
         current = [tuple(r) for r in vb.viewRange()]
         if force:
