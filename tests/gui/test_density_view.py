@@ -130,3 +130,25 @@ def test_the_view_menu_turns_contours_on_in_both_latent_views(qtbot, make_main_w
     assert drawn.args[0] and w.pca_view.density.contour_mode == "all"
     w.contour_actions["off"].trigger()
     assert w.ae_view.density.contour_mode == "off" and len(w.ae_view.density.contour_item.getData()[0]) == 0
+
+
+def test_precomputed_points_open_in_a_points_only_window_that_says_there_is_no_decoder(qtbot, make_main_window,
+                                                                                       tmp_path):
+    from aeviewer.gui.actions.points_actions import open_points
+    from aeviewer.gui.dialogs.points_window import NO_DECODER
+
+    rng = np.random.default_rng(0)
+    np.save(tmp_path / "codes.npy", rng.normal(size=(3_000, 2)).astype(np.float32))
+    np.save(tmp_path / "codes_labels.npy", rng.integers(0, 4, 3_000))
+    w = make_main_window()
+    task = open_points(w, tmp_path / "codes.npy")
+    qtbot.waitUntil(lambda: bool(w.points_windows), timeout=10_000)
+    window = w.points_windows[0]
+    assert window.decoded.text() == NO_DECODER and window.codes.labels is not None
+    assert sum(len(group.data) for group in window.view._groups) == 3_000
+    assert task is not None
+    window.close()
+    (tmp_path / "bad.npy").write_bytes(b"garbage")
+    with qtbot.waitSignal(open_points(w, tmp_path / "bad.npy").failed, timeout=10_000):
+        pass
+    assert "bad.npy" in (w.last_error or "") and "not a valid NumPy" in (w.last_error or "")

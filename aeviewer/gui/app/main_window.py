@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.autosave_interval_s = DEFAULT_INTERVAL_S
         self._tasks: set[BackgroundTask] = set()
         self.contour_actions: dict[str, QAction] = {}  # View ▸ Density contours, filled by build_menus
+        self.points_windows: list[QMainWindow] = []  # File ▸ Open 2-D points: one window per file
 
         self.settings_panel = SettingsPanel()
         self.ae_view = ScatterView("Autoencoder latent space")
@@ -197,5 +198,7 @@ class MainWindow(QMainWindow):
         self.files.close()
         self.decoder.close()
         self.density_runner.stop()
+        for window in list(self.points_windows):
+            window.close()
         super().closeEvent(event)
 
