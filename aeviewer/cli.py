@@ -141,6 +141,8 @@ def _build_parser() -> argparse.ArgumentParser:
     points = sub.add_parser("points", help="show precomputed 2-D coordinates (.npy, N×2; N×D codes: first two PCs)")
     points.add_argument("file", help=".npy of N×2 coordinates or N×D codes")
     points.add_argument("--labels", help=".npy of N integer labels (default: FILE_labels.npy beside it, if any)")
+    points.add_argument("--contours", choices=("off", "all", "class"), default="off",
+                        help="density contours: over all points or one set per class")
 
     info = sub.add_parser("info", help="describe a checkpoint, a session or a dataset")
     info.add_argument("file", nargs="?", help="a model, session (.aev) or dataset file (omit with --model-code)")
@@ -631,7 +633,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_points(args: argparse.Namespace) -> int:
     from aeviewer.gui.app.launch import run_points
 
-    return run_points(args.file, args.labels)
+    return run_points(args.file, args.labels, args.contours)
 
 
 def cmd_self_test(args: argparse.Namespace) -> int:

@@ -64,7 +64,7 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
     return code
 
 
-def run_points(path: str, labels: str | None = None) -> int:
+def run_points(path: str, labels: str | None = None, contours: str = "off") -> int:
     """`aeviewer points FILE.npy`: precomputed coordinates in a points-only window (no dataset, no model)."""
     from pathlib import Path
 
@@ -80,6 +80,7 @@ def run_points(path: str, labels: str | None = None) -> int:
     app.setApplicationName("aeviewer")
     pg.setConfigOptions(antialias=True)
     window = PointsWindow(codes)
+    window.contours.setCurrentIndex(max(0, window.contours.findData(contours)))
     window.show()
     _KEEP_ALIVE.append(window)
     return app.exec()
