@@ -91,3 +91,11 @@ def test_shading_a_million_points_keeps_memory_small():
     tracemalloc.stop()
     assert image.total == int((np.abs(points) <= 5).all(axis=1).sum())
     assert peak <= 3 * points.nbytes  # the codes' copy and chunk buffers, never a per-class screen stack
+
+
+def test_many_points_fold_class_counts_into_the_same_colours():
+    # 20k points in one pixel: the per-class counters (used when they fit in the codes' size) give the mean
+    points, labels = two_blobs()
+    image = shade(points, labels, PALETTE, (-4.0, 4.0), (-4.0, 4.0), 1, 1)
+    assert image.total == len(points)
+    assert tuple(image.rgba[0, 0, :3]) == (128, 0, 128)  # half red, half blue

@@ -31,6 +31,7 @@ class PointsWindow(QMainWindow):
         self.runner = LatestOnlyRunner(self, name="aeviewer-points-density")
         self.view = ScatterView(f"{codes.source.name}: {codes.note}")
         self.view.set_background(self.runner.submit)
+        self.view.probe.hide()  # nothing to decode: a probe would promise a picture
         self.view.set_points(codes.points, codes.labels, codes.class_names)
         self.inspector = ScatterInspector(self.view, self._describe)
         self.contours = QComboBox()

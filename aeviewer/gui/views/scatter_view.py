@@ -130,7 +130,7 @@ class ScatterView(pg.PlotWidget):
         self._labels = None if labels is None else np.asarray(labels).copy()
         self._class_of_group = []
         n = len(self._points)
-        size = 6 if n < 3000 else 4 if n < 30_000 else 2
+        size = 6 if n < 3000 or self.dense else 4 if n < 30_000 else 2  # dense: empty groups, legend samples
         classes: list[tuple[int | None, np.ndarray]]
         if self.dense:  # empty groups: legend entries and show/hide; the density layer draws the points
             present = [None] if labels is None else [int(c) for c in np.unique(labels)]
@@ -189,7 +189,7 @@ class ScatterView(pg.PlotWidget):
     def _place_count_label(self) -> None:
         if "count_label" not in self.__dict__:
             return  # pyqtgraph resizes once from inside PlotWidget.__init__, before the label exists
-        self.count_label.move(8, max(0, self.height() - self.count_label.height() - 8))
+        self.count_label.move(60, 30)  # the plot's top left, below the title, clear of the axes and legend
 
     def fit_to_data(self) -> None:
         if not len(self._points):
