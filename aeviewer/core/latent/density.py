@@ -227,7 +227,7 @@ class DensityPoints:
                 yield self._iy_t[:stop - start], c
 
     def shade(self, palette: np.ndarray | None, x_range: Range, y_range: Range, width: int, height: int,
-              visible: np.ndarray | None = None) -> DensityImage:
+              visible: np.ndarray | None = None, per_class: bool | None = None) -> DensityImage:
         """The class-coloured density of every point inside the rectangle, at `width` × `height` pixels.
 
         `palette` is (n_classes, 3) RGB (None: grey). Each point adds 1 to its pixel's count and its class
@@ -242,7 +242,8 @@ class DensityPoints:
         shown = [c for c in self.classes() if visible is None or (c < len(visible) and visible[c])]
         # One counter per class, folded into colours by one matmul, costs one index_add_ per point instead
         # of four; it holds a screen-sized int32 array per class, so only when those fit in the codes' size.
-        per_class = pal is not None and len(shown) * size * 4 <= self.x.nbytes + self.y.nbytes
+        if per_class is None:
+            per_class = len(shown) * size * 4 <= self.x.nbytes + self.y.nbytes
         if per_class and pal is not None:
             by_class = torch.zeros((len(shown), size), dtype=torch.int32)
             for row, cls in enumerate(shown):
@@ -250,7 +251,10 @@ class DensityPoints:
                     by_class[row].index_add_(0, index, one.expand(len(index)))
             total = by_class.sum(dim=0, dtype=torch.int32)
             colours = torch.from_numpy(pal[[c % len(pal) for c in shown]].T.copy())  # (3, classes)
-            folded = colours @ by_class.to(torch.float32)
+            folded = torch.empty((3, size), dtype=torch.float32)
+            for start in range(0, size, 1 << 16):  # in blocks: no float copy of all the counters at once
+                block = slice(start, start + (1 << 16))
+                torch.matmul(colours, by_class[:, block].to(torch.float32), out=folded[:, block])
             del by_class
             sums = list(folded)
         else:
@@ -264,9 +268,10 @@ class DensityPoints:
                         colour = palette_t[cls % len(palette_t)]
                         for channel in range(3):
                             sums[channel].index_add_(0, index, colour[channel].expand(len(index)))
-        counts = total.numpy().reshape(height + 2, stride)[1:-1, 1:-1].astype(np.int64)
-        inner = None if pal is None else [t.contiguous().numpy().reshape(height + 2, stride)[1:-1, 1:-1] for t in sums]
-        rgba = _to_rgba(counts, inner)
+        padded = total.numpy().reshape(height + 2, stride)
+        colour_sums = None if pal is None else [t.contiguous().numpy() for t in sums]
+        rgba = np.ascontiguousarray(_to_rgba(padded, colour_sums)[1:-1, 1:-1])  # the off-screen border cut
+        counts = padded[1:-1, 1:-1].astype(np.int64)
         return DensityImage(rgba, counts, (float(x_range[0]), float(x_range[1])),
                             (float(y_range[0]), float(y_range[1])))
 
@@ -282,26 +287,34 @@ def shade(points: np.ndarray, labels: np.ndarray | None, palette: np.ndarray | N
 
 
 def _to_rgba(counts: np.ndarray, sums: list[np.ndarray] | None) -> np.ndarray:
-    """Mean class colour per pixel; opacity from MIN_ALPHA (one point) to opaque (the densest pixel), by log count."""
+    """Mean class colour per pixel; opacity from MIN_ALPHA (one point) to opaque (the densest pixel), by log count.
+
+    Worked out on the non-empty pixels only: most of a view is empty, and full-screen float passes were a
+    third of a redraw at 1 M points.
+    """
     height, width = counts.shape
-    rgba = np.zeros((height, width, 4), dtype=np.uint8)
-    n = counts.astype(np.float32)
-    peak = float(n.max()) if n.size else 0.0
-    if peak <= 0:
-        return rgba
-    hit = n > 0
+    rgba = np.zeros((height * width, 4), dtype=np.uint8)
+    flat = counts.reshape(-1)
+    hit = np.flatnonzero(flat)
+    if not len(hit):
+        return rgba.reshape(height, width, 4)
+    n = flat[hit].astype(np.float32)
     if sums is None:
-        rgba[..., :3] = UNLABELLED_RGB
+        rgba[hit, :3] = UNLABELLED_RGB
     else:
-        safe = np.maximum(n, 1.0)
         for channel in range(3):
-            rgba[..., channel] = np.clip(sums[channel] / safe + 0.5, 0, 255)
-    scale = (255 - MIN_ALPHA) / np.log1p(peak) if peak > 1 else 0.0
-    alpha = np.log1p(n)
-    alpha *= scale
-    alpha += MIN_ALPHA if peak > 1 else 255
-    rgba[..., 3] = np.where(hit, np.minimum(alpha, 255), 0)
-    return rgba
+            value = sums[channel].reshape(-1)[hit] / n
+            value += 0.5
+            rgba[hit, channel] = np.clip(value, 0, 255)
+    peak = float(n.max())
+    if peak > 1:
+        alpha = np.log1p(n)
+        alpha *= (255 - MIN_ALPHA) / np.log1p(peak)
+        alpha += MIN_ALPHA
+        rgba[hit, 3] = np.minimum(alpha, 255)
+    else:
+        rgba[hit, 3] = 255
+    return rgba.reshape(height, width, 4)
 
 
 # --- kernel-density contours -------------------------------------------------------------------------------

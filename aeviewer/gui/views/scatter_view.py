@@ -127,13 +127,15 @@ class ScatterView(pg.PlotWidget):
             self.removeItem(group)
         self.legend.clear()
         self._groups, self._group_indices = [], []
-        self._labels = None if labels is None else np.asarray(labels).copy()
+        # a copy, so a later set_points can tell new labels from the same ones changed in place; not for a
+        # density view, where it would be as large as the codes (10 M int64 labels: 80 MB)
+        self._labels = None if labels is None else np.asarray(labels) if self.dense else np.asarray(labels).copy()
         self._class_of_group = []
         n = len(self._points)
         size = 6 if n < 3000 or self.dense else 4 if n < 30_000 else 2  # dense: empty groups, legend samples
         classes: list[tuple[int | None, np.ndarray]]
         if self.dense:  # empty groups: legend entries and show/hide; the density layer draws the points
-            present = [None] if labels is None else [int(c) for c in np.unique(labels)]
+            present = [None] if labels is None else _classes_present(labels)
             classes = [(c, np.zeros(0, dtype=np.int64)) for c in present]
         elif labels is None:
             classes = [(None, np.arange(n))]
@@ -361,6 +363,14 @@ class ScatterView(pg.PlotWidget):
         d[~self.visible_mask()[near]] = np.inf
         i = int(np.argmin(d))
         return int(near[i]) if d[i] <= radius_px**2 else None
+
+
+def _classes_present(labels: np.ndarray) -> list[int | None]:
+    """The labels that occur, counted (no sorted copy of 10 M labels, as np.unique makes) when they are small ints."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind in "iu" and len(labels) and labels.min() >= 0 and labels.max() < 1_000_000:
+        return [int(c) for c in np.flatnonzero(np.bincount(labels))]
+    return [int(c) for c in np.unique(labels)]
 
 
 def bind_probe(view: ScatterView, state: ExplorerState, name: str) -> None:
