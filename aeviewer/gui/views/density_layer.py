@@ -47,7 +47,7 @@ class DensityLayer(QObject):
         self._key = f"density-{next(_ids)}"
         self._generation = 0
         self._source: tuple[np.ndarray, np.ndarray | None, int] | None = None
-        self._prepared: DensityPoints | None = None
+        self._prepared: tuple[int, DensityPoints] | None = None  # (generation, prepared points)
         plot.vb.sigRangeChanged.connect(self.request)
         plot.vb.sigResized.connect(self.request)
 
@@ -77,13 +77,18 @@ class DensityLayer(QObject):
         self.visible = visible
         self.request()
 
-    def _ready(self) -> DensityPoints:
-        """The prepared points, made on first use (on the runner's thread when there is one)."""
-        if self._prepared is None:
-            assert self._source is not None
-            points, labels, n_classes = self._source
-            self._prepared = DensityPoints(points, labels, n_classes)
-        return self._prepared
+    def _ready(self, generation: int, source: tuple[np.ndarray, np.ndarray | None, int]) -> DensityPoints:
+        """The prepared points of `generation`, made on first use (on the runner's thread when there is one).
+
+        Tagged with their generation: a job still preparing old points when new ones arrive cannot leave them
+        to be drawn as the new ones.
+        """
+        cached = self._prepared
+        if cached is None or cached[0] != generation:
+            points, labels, n_classes = source
+            cached = (generation, DensityPoints(points, labels, n_classes))
+            self._prepared = cached
+        return cached[1]
 
     # --- redraws ----------------------------------------------------------------------------------------------
     def pixels(self) -> tuple[int, int]:
@@ -99,11 +104,11 @@ class DensityLayer(QObject):
         (x0, x1), (y0, y1) = self.plot.vb.viewRange()
         x_range, y_range = (float(x0), float(x1)), (float(y0), float(y1))
         width, height = self.pixels()
-        generation, palette, visible = self._generation, self.palette, self.visible
+        generation, source, palette, visible = self._generation, self._source, self.palette, self.visible
         image_on, mode = self.image_on, self.contour_mode
 
         def job() -> tuple[int, DensityImage | None, list[Contour] | None]:
-            prepared = self._ready()
+            prepared = self._ready(generation, source)
             image = prepared.shade(palette, x_range, y_range, width, height, visible) if image_on else None
             lines = None if mode == "off" else prepared_contours(prepared, x_range, y_range, mode == "class")
             return generation, image, lines
