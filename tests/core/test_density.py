@@ -99,3 +99,12 @@ def test_many_points_fold_class_counts_into_the_same_colours():
     image = shade(points, labels, PALETTE, (-4.0, 4.0), (-4.0, 4.0), 1, 1)
     assert image.total == len(points)
     assert tuple(image.rgba[0, 0, :3]) == (128, 0, 128)  # half red, half blue
+
+
+def test_deep_zoom_far_from_the_origin_still_puts_points_in_their_pixels():
+    # a view 0.001 wide around x = 1000 (float32 steps there are 6e-5): each point in the pixel exact maths gives
+    points = np.array([[1000.0001, 0.5], [1000.0005, 0.5], [1000.0009, 0.5]], np.float32)
+    image = shade(points, None, None, (1000.0, 1000.001), (0.0, 1.0), 10, 1)
+    exact = np.floor((points[:, 0].astype(np.float64) - 1000.0) / 0.001 * 10).astype(int)
+    assert image.total == 3
+    assert np.flatnonzero(image.counts[0]).tolist() == sorted(exact.tolist())

@@ -90,6 +90,18 @@ def test_hover_picks_and_marks_the_point_under_the_cursor(qtbot, view, big_point
     assert marked[0][0] == pytest.approx(points[target, 0])
 
 
+def test_a_box_selection_is_marked_point_by_point_over_the_density(qtbot, view, big_points):
+    points, labels = big_points
+    view.set_points(points, labels)
+    wait_drawn(qtbot, view)
+    inspector = ScatterInspector(view, lambda i: (np.zeros((8, 8, 1), np.uint8), ""))
+    chosen = inspector.select_region((1.9, 2.1), (-0.1, 0.1))
+    inside = np.flatnonzero((np.abs(points[:, 0] - 2) <= 0.1) & (np.abs(points[:, 1]) <= 0.1))
+    np.testing.assert_array_equal(chosen, inside)
+    xs, _ = view.selection_markers.getData()
+    assert len(xs) == len(inside) > 0
+
+
 def test_hiding_a_class_in_the_legend_leaves_it_out_of_the_picture(qtbot, view, big_points):
     points, labels = big_points
     view.set_points(points, labels)
