@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+import torch
 from PySide6.QtCore import QObject, QRectF, Signal
 
 from aeviewer.core.latent.density import Contour, DensityImage, DensityPoints, prepared_contours
@@ -108,6 +109,8 @@ class DensityLayer(QObject):
         image_on, mode = self.image_on, self.contour_mode
 
         def job() -> tuple[int, DensityImage | None, list[Contour] | None]:
+            # one torch thread for this (per-thread setting): two-thread passes ran far slower on a shared machine
+            torch.set_num_threads(1)
             prepared = self._ready(generation, source)
             image = prepared.shade(palette, x_range, y_range, width, height, visible) if image_on else None
             lines = None if mode == "off" else prepared_contours(prepared, x_range, y_range, mode == "class")
