@@ -110,6 +110,9 @@ def test_hiding_a_class_in_the_legend_leaves_it_out_of_the_picture(qtbot, view, 
         view._groups[1].setVisible(False)
     assert drawn.args[0].total == int((labels != 1).sum())
     assert not view.visible_mask()[labels == 1].any()
+    hidden = np.flatnonzero(labels == 1)
+    outlier = int(hidden[np.argmax(np.hypot(*(points[hidden] - points[hidden].mean(axis=0)).T))])
+    assert view.point_under(to_pixels(view, points[outlier]).toPoint()) != outlier  # hidden: not picked
 
 
 def test_contours_are_drawn_over_the_density_per_class_in_class_colours(qtbot, view, big_points):

@@ -360,7 +360,11 @@ class ScatterView(pg.PlotWidget):
         if not len(near):
             return None
         d = ((self._points[near, 0] - pos.x()) / px[0]) ** 2 + ((self._points[near, 1] - pos.y()) / px[1]) ** 2
-        d[~self.visible_mask()[near]] = np.inf
+        visible = self._visible_classes()
+        if self.dense and visible is not None and self._labels is not None:
+            d[~visible[self._labels[near]]] = np.inf  # the near points' classes only, not a mask of all N
+        else:
+            d[~self.visible_mask()[near]] = np.inf
         i = int(np.argmin(d))
         return int(near[i]) if d[i] <= radius_px**2 else None
 
