@@ -108,3 +108,13 @@ def test_deep_zoom_far_from_the_origin_still_puts_points_in_their_pixels():
     exact = np.floor((points[:, 0].astype(np.float64) - 1000.0) / 0.001 * 10).astype(int)
     assert image.total == 3
     assert np.flatnonzero(image.counts[0]).tolist() == sorted(exact.tolist())
+
+
+def test_points_near_finds_exactly_the_points_in_the_box_across_chunks():
+    from aeviewer.core.latent.density import points_near
+
+    points, _ = two_blobs(5_000)
+    found = points_near(points, -2.0, -2.0, 0.1, 0.05, chunk=1_000)  # five chunks
+    box = (np.abs(points[:, 0] + 2.0) <= 0.1) & (np.abs(points[:, 1] + 2.0) <= 0.05)
+    np.testing.assert_array_equal(found, np.flatnonzero(box))
+    assert len(found) > 0 and len(points_near(points, 50.0, 50.0, 0.1, 0.1)) == 0

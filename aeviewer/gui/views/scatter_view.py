@@ -8,7 +8,7 @@ from PySide6.QtCore import QPointF, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QLabel
 
 from aeviewer.core.latent.axis_range import sticky_range
-from aeviewer.core.latent.density import finite_bounds
+from aeviewer.core.latent.density import finite_bounds, points_near
 from aeviewer.core.state import ExplorerState
 from aeviewer.gui.views.density_layer import DensityLayer, Submit
 from aeviewer.gui.views.pyqtgraph_items import PointsItem, ProbeItem, let_title_clip
@@ -355,8 +355,8 @@ class ScatterView(pg.PlotWidget):
         vb = self.plotItem.vb
         px = vb.viewPixelSize()  # view units per pixel, (x, y)
         pos = vb.mapSceneToView(scene_pos)
-        # A cheap column test first: a hover over 10 M points measures distances to the few near the cursor.
-        near = np.flatnonzero(np.abs(self._points[:, 0] - np.float32(pos.x())) <= radius_px * abs(px[0]))
+        # A box test first, in chunks: a hover over 10 M points measures distances to the few near the cursor.
+        near = points_near(self._points, pos.x(), pos.y(), radius_px * abs(px[0]), radius_px * abs(px[1]))
         if not len(near):
             return None
         d = ((self._points[near, 0] - pos.x()) / px[0]) ** 2 + ((self._points[near, 1] - pos.y()) / px[1]) ** 2
