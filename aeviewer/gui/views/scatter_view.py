@@ -77,6 +77,7 @@ class ScatterView(pg.PlotWidget):
         self.probe.setZValue(30)
         self.addItem(self.probe)
         self.density = DensityLayer(self.plotItem, self)
+        self.density.drawn.connect(self._density_drawn)
         self.hover_marker = pg.ScatterPlotItem(size=10, symbol="o", pen=pg.mkPen("k", width=1.5))
         self.hover_marker.setZValue(19)
         self.plotItem.vb.addItem(self.hover_marker, ignoreBounds=True)
@@ -117,10 +118,9 @@ class ScatterView(pg.PlotWidget):
         self.density.visible = self._visible_classes()
         self.density.set_data(self._points, self._labels, palette_rgb(self._n_classes) if labels is not None else None,
                               image_on=dense)
-        self.count_label.setText(f"all {len(self._points):,} points, as density")
-        self.count_label.adjustSize()
+        ready = self.density.last is not None  # a first 10 M-point image waits for the points to be prepared
+        self._set_count_text(f"all {len(self._points):,} points, as density" + ("" if ready else ": preparing…"))
         self.count_label.setVisible(dense)
-        self._place_count_label()
 
     def _rebuild_groups(self, labels: np.ndarray | None, class_names: tuple[str, ...]) -> None:
         for group in self._groups:
@@ -187,6 +187,15 @@ class ScatterView(pg.PlotWidget):
     def resizeEvent(self, ev) -> None:  # noqa: N802
         super().resizeEvent(ev)
         self._place_count_label()
+
+    def _set_count_text(self, text: str) -> None:
+        self.count_label.setText(text)
+        self.count_label.adjustSize()
+        self._place_count_label()
+
+    def _density_drawn(self, image: object) -> None:
+        if self.dense:
+            self._set_count_text(f"all {len(self._points):,} points, as density")
 
     def _place_count_label(self) -> None:
         if "count_label" not in self.__dict__:
