@@ -138,6 +138,12 @@ def _build_parser() -> argparse.ArgumentParser:
     encode.add_argument("--out", required=True)
     _add_label_column_option(encode)
 
+    points = sub.add_parser("points", help="show precomputed 2-D coordinates (.npy, N×2; N×D codes: first two PCs)")
+    points.add_argument("file", help=".npy of N×2 coordinates or N×D codes")
+    points.add_argument("--labels", help=".npy of N integer labels (default: FILE_labels.npy beside it, if any)")
+    points.add_argument("--contours", choices=("off", "all", "class"), default="off",
+                        help="density contours: over all points or one set per class")
+
     info = sub.add_parser("info", help="describe a checkpoint, a session or a dataset")
     info.add_argument("file", nargs="?", help="a model, session (.aev) or dataset file (omit with --model-code)")
     info.add_argument("--data", default="digits", help="with --model-code: the dataset whose samples probe it")
@@ -667,6 +673,12 @@ def _export_replay(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_points(args: argparse.Namespace) -> int:
+    from aeviewer.gui.app.launch import run_points
+
+    return run_points(args.file, args.labels, args.contours)
+
+
 def cmd_self_test(args: argparse.Namespace) -> int:
     from aeviewer.gui.app.self_test import run_self_test
 
@@ -678,7 +690,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
     commands = {"train": cmd_train, "encode": cmd_encode, "info": cmd_info, "data": cmd_data,
-                "export": cmd_export}
+                "export": cmd_export, "points": cmd_points}
     try:
         if args.self_test:
             return cmd_self_test(args)

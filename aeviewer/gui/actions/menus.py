@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
+from aeviewer.gui.actions.density_menu import add_contour_menu
 from aeviewer.gui.actions.file_actions import DOWNLOADABLE
+from aeviewer.gui.actions.points_actions import open_points_dialog
 from aeviewer.gui.actions.registry import SEPARATOR, ActionRegistry, ActionSpec, not_training
 from aeviewer.gui.dialogs.user_model_dialog import open_user_model_dialog
 
@@ -33,6 +35,8 @@ def build_actions(w: MainWindow) -> ActionRegistry:
         ActionSpec("save_model", "&Save model…", files.save_model_dialog, Key.Save, "save-model",
                    "Save the model (Ctrl+S)", enabled_when=not_training),
         ActionSpec("follow_run", "F&ollow run…", files.follow_run_dialog),
+        ActionSpec("open_points", "Open 2-D &points (.npy)…", partial(open_points_dialog, w),
+                   tip="Precomputed coordinates or codes, every point drawn; no decoder"),
         ActionSpec("quit", "&Quit", w.close, Key.Quit),
         ActionSpec("train", "&Train / pause", training.train_or_pause, QKeySequence(Qt.Key.Key_Space), "train",
                    "Train, or pause training (Space)"),
@@ -53,7 +57,7 @@ def build_actions(w: MainWindow) -> ActionRegistry:
 def build_menus(w: MainWindow) -> None:
     bar, actions = w.menuBar(), w.registry
     file_menu = bar.addMenu("&File")
-    actions.fill(file_menu, ["open_dataset", "open_folder"])
+    actions.fill(file_menu, ["open_dataset", "open_folder", "open_points"])
     actions.fill(file_menu.addMenu("&Get dataset"), [f"get_{key}" for key in DOWNLOADABLE])
     actions.fill(file_menu, [SEPARATOR, "load_model", "open_user_model", "save_model", "follow_run"])
     file_menu.addAction(w.sessions.open_action)
@@ -65,6 +69,7 @@ def build_menus(w: MainWindow) -> None:
     actions.fill(bar.addMenu("&Training"), ["train", "cancel"])
     view_menu = bar.addMenu("&View")
     actions.fill(view_menu, ["fit_views", "record", "tour"])
+    w.contour_actions = add_contour_menu(view_menu, (w.ae_view, w.pca_view))
     w.presentation.add_to_menu(view_menu)
     w.help_menu = bar.addMenu("&Help")
     actions.fill(w.help_menu, ["readme", "about"])

@@ -64,6 +64,28 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
     return code
 
 
+def run_points(path: str, labels: str | None = None, contours: str = "off") -> int:
+    """`aeviewer points FILE.npy`: precomputed coordinates in a points-only window (no dataset, no model)."""
+    from pathlib import Path
+
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from aeviewer.core.latent.point_codes import load_point_codes
+    from aeviewer.gui.actions.points_actions import labels_beside
+    from aeviewer.gui.dialogs.points_window import PointsWindow
+
+    codes = load_point_codes(path, labels or labels_beside(Path(path)))  # a bad file: one message, exit 2
+    app = cast(QApplication, QApplication.instance() or QApplication(sys.argv[:1]))
+    app.setApplicationName("aeviewer")
+    pg.setConfigOptions(antialias=True)
+    window = PointsWindow(codes)
+    window.contours.setCurrentIndex(max(0, window.contours.findData(contours)))
+    window.show()
+    _KEEP_ALIVE.append(window)
+    return app.exec()
+
+
 def start_window(dataset_spec: str = "digits") -> MainWindow:
     """The explorer on `dataset_spec`, falling back to digits with a message; offers a crash's recovery."""
     from aeviewer.core.data.loaders import load_dataset

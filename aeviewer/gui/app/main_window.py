@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from aeviewer.core import threads
@@ -32,6 +32,7 @@ from aeviewer.gui.views.loss_plot import LossPlot
 from aeviewer.gui.views.problem_banner import ProblemBanner
 from aeviewer.gui.views.scatter_view import ScatterView, bind_probe
 from aeviewer.gui.workers.background import BackgroundTask
+from aeviewer.gui.workers.latest_only import LatestOnlyRunner
 from aeviewer.gui.workers.probe_decoder import ProbeDecoder
 
 
@@ -62,6 +63,8 @@ class MainWindow(QMainWindow):
         self.recovery_folder: Path | None = None  # None: core.recovery's default in the user data dir
         self.autosave_interval_s = DEFAULT_INTERVAL_S
         self._tasks: set[BackgroundTask] = set()
+        self.contour_actions: dict[str, QAction] = {}  # View ▸ Density contours, filled by build_menus
+        self.points_windows: list[QMainWindow] = []  # File ▸ Open 2-D points: one window per file
 
         self.settings_panel = SettingsPanel()
         self.ae_view = ScatterView("Autoencoder latent space")
@@ -71,6 +74,10 @@ class MainWindow(QMainWindow):
         self.replay = ReplayPanel(self.state, self.ae_view, self.loss_plot, self.start_task)  # under the latent view
         self.decoder = ProbeDecoder(self.state, {"ae": self.samples.ae_probe.set_sample,
                                                  "pca": self.samples.pca_probe.set_sample}, self.show_error, self)
+        # Density redraws of large point sets (pan, zoom) run here, newest request only.
+        self.density_runner = LatestOnlyRunner(self, name="aeviewer-density")
+        self.ae_view.set_background(self.density_runner.submit)
+        self.pca_view.set_background(self.density_runner.submit)
         bind_probe(self.ae_view, self.state, "ae")
         bind_probe(self.pca_view, self.state, "pca")
         self.explorer = Explorer(self)
@@ -198,5 +205,8 @@ class MainWindow(QMainWindow):
         self.sessions.remember_geometry()
         self.files.close()
         self.decoder.close()
+        self.density_runner.stop()
+        for window in list(self.points_windows):
+            window.close()
         super().closeEvent(event)
 

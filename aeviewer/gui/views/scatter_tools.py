@@ -130,9 +130,11 @@ class ScatterInspector(QObject):
     def hide_card(self) -> None:
         self.card.hide()
         self.card.index = None
+        self.view.mark_hover(None)
 
     def hover(self, pos: QPoint) -> int | None:
         index = self.view.point_under(pos)
+        self.view.mark_hover(index)
         if index is None:
             self.hide_card()
             return None
@@ -154,11 +156,13 @@ class ScatterInspector(QObject):
     def select_polygon(self, polygon: np.ndarray) -> np.ndarray:
         """Emit the visible points inside a lasso given in data coordinates."""
         indices = np.flatnonzero(points_in_polygon(self.view.points(), polygon) & self.view.visible_mask())
+        self.view.mark_selection(indices)
         self.selected.emit(indices)
         return indices
 
     def select_region(self, x_range: tuple[float, float], y_range: tuple[float, float]) -> np.ndarray:
         inside = points_in_box(self.view.points(), x_range, y_range) & self.view.visible_mask()
         indices = np.flatnonzero(inside)
+        self.view.mark_selection(indices)
         self.selected.emit(indices)
         return indices

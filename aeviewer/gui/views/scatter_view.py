@@ -5,14 +5,22 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsView, QLabel
 
 from aeviewer.core.latent.axis_range import sticky_range
+from aeviewer.core.latent.density import finite_bounds, points_near
 from aeviewer.core.state import ExplorerState
+from aeviewer.gui.views.density_layer import DensityLayer, Submit
 from aeviewer.gui.views.pyqtgraph_items import PointsItem, ProbeItem, let_title_clip
 from aeviewer.gui.views.themes import LARGE_MARKER, LARGE_PROBE, LIGHT, NORMAL_PROBE, POINT_ALPHA, Theme, style_plot
 
 SELECTION_RING = 11  # px: a box-selected sample's ring, inside the clicked sample's (18 px)
+
+def palette_rgb(theme: Theme, n_classes: int) -> np.ndarray:
+    """The theme's class colours as an (n_classes, 3) uint8 array, for the density image."""
+    colours = [theme.class_colour(c, n_classes) for c in range(max(1, n_classes))]
+    return np.array([(c.red(), c.green(), c.blue()) for c in colours], dtype=np.uint8)
+
 
 class ScatterView(pg.PlotWidget):
     """Shows points; emits `probe_moved` while the probe moves and `point_clicked` with a sample index.
@@ -24,7 +32,10 @@ class ScatterView(pg.PlotWidget):
     """
 
     GRAB_RADIUS_PX = 14.0
-    MAX_DRAWN = 100_000  # above this a seeded random subset is drawn: a pan repaints in < 100 ms
+    # Above this the points are drawn as one density image of all of them (markers would overlap into a blur
+    # and a pan would repaint 200k+ dots); markers remain for the hovered point and the selection.
+    DENSITY_THRESHOLD = 200_000
+    MAX_SELECTION_MARKERS = 20_000  # a larger selection is marked by a seeded subset of itself
 
     probe_moved = Signal(object)  # np.ndarray (2,)
     probe_released = Signal(object)
@@ -62,6 +73,17 @@ class ScatterView(pg.PlotWidget):
         self.probe = ProbeItem(pos=(0.0, 0.0), size=18, movable=False)
         self.probe.setZValue(30)
         self.addItem(self.probe)
+        self.density = DensityLayer(self.plotItem, self)
+        self.density.drawn.connect(self._density_drawn)
+        self.hover_marker = pg.ScatterPlotItem(size=10, symbol="o", pen=pg.mkPen("k", width=1.5))
+        self.hover_marker.setZValue(19)
+        self.plotItem.vb.addItem(self.hover_marker, ignoreBounds=True)
+        self.selection_markers = pg.ScatterPlotItem(size=5, symbol="o", pen=pg.mkPen("k", width=1), brush=None)
+        self.selection_markers.setZValue(18)
+        self.plotItem.vb.addItem(self.selection_markers, ignoreBounds=True)
+        self.count_label = QLabel(self)  # "all N points": nothing is sampled away
+        self.count_label.setStyleSheet("QLabel { background: rgba(255,255,255,200); color: #333; padding: 1px 4px; }")
+        self.count_label.hide()
         self.probe.sigPositionChanged.connect(lambda *_: self.probe_moved.emit(self.probe_position()))
         self._grab_offset: np.ndarray | None = None  # probe minus mouse, in data units, while dragging
         self.scene().sigMouseClicked.connect(self._on_scene_click)
@@ -91,10 +113,18 @@ class ScatterView(pg.PlotWidget):
         for group, label in zip(self._groups, self._group_labels, strict=True):
             group.setBrush(pg.mkBrush(self._colour(label)))
             group.setSize(size)
+        self.hover_marker.setPen(pg.mkPen(fg, width=1.5))
+        self.selection_markers.setPen(pg.mkPen(fg, width=1))
+        veil = theme.veil(200)
+        self.count_label.setStyleSheet(f"QLabel {{ background: rgba({veil.red()},{veil.green()},{veil.blue()},200); "
+                                       f"color: {fg}; padding: 1px 4px; }}")
+        if self.dense and self._labels is not None:  # the image's class colours follow the theme
+            self.density.palette = palette_rgb(theme, self._n_classes)
+            self.density.request()
 
     def _marker_size(self) -> float:
         n = len(self._points)
-        return LARGE_MARKER if self.large else 6 if n < 3000 else 4 if n < 30_000 else 2
+        return LARGE_MARKER if self.large else 6 if n < 3000 or self.dense else 4 if n < 30_000 else 2
 
     def _colour(self, label: int | None):
         if label is None:
@@ -110,33 +140,43 @@ class ScatterView(pg.PlotWidget):
         same_layout = self._labels is not None and labels is not None and np.array_equal(self._labels, labels)
         if not same_layout or len(self._groups) == 0:
             self._rebuild_groups(labels, class_names)
-        for group, idx in zip(self._groups, self._group_indices, strict=True):
-            x, y = self._points[idx, 0], self._points[idx, 1]
-            if not (same_layout and group.move_points(x, y)):
-                group.setData(x=x, y=y, data=idx)
+        dense = self.dense
+        if not dense:
+            for group, idx in zip(self._groups, self._group_indices, strict=True):
+                x, y = self._points[idx, 0], self._points[idx, 1]
+                if not (same_layout and group.move_points(x, y)):
+                    group.setData(x=x, y=y, data=idx)
         self._update_highlight()
         self._update_selection()
         if self._follow_data:
             self._keep_in_view()
+        # after the refit, so the first density image is drawn for the range it will be shown in
+        self.density.visible = self._visible_classes()
+        palette = palette_rgb(self.theme, self._n_classes) if labels is not None else None
+        self.density.set_data(self._points, self._labels, palette, image_on=dense)
+        ready = self.density.last is not None  # a first 10 M-point image waits for the points to be prepared
+        self._set_count_text(f"all {len(self._points):,} points, as density" + ("" if ready else ": preparing…"))
+        self.count_label.setVisible(dense)
 
     def _rebuild_groups(self, labels: np.ndarray | None, class_names: tuple[str, ...]) -> None:
         for group in self._groups:
             self.removeItem(group)
         self.legend.clear()
         self._groups, self._group_indices, self._group_labels = [], [], []
-        self._labels = None if labels is None else np.asarray(labels).copy()
+        # a copy, so a later set_points can tell new labels from the same ones changed in place; not for a
+        # density view, where it would be as large as the codes (10 M int64 labels: 80 MB)
+        self._labels = None if labels is None else np.asarray(labels) if self.dense else np.asarray(labels).copy()
         n = len(self._points)
-        size = self._marker_size()
-        drawn = np.arange(n)
-        if n > self.MAX_DRAWN:
-            drawn = np.sort(np.random.default_rng(0).choice(n, self.MAX_DRAWN, replace=False))
-        classes: list[tuple[int | None, np.ndarray]]
-        if labels is None:
-            classes = [(None, drawn)]
-        else:
-            drawn_labels = labels[drawn]
-            classes = [(int(c), drawn[drawn_labels == c]) for c in np.unique(drawn_labels)]
         self._n_classes = max(len(class_names), (int(labels.max()) + 1) if labels is not None and n else 1)
+        size = self._marker_size()  # dense: empty groups, legend samples
+        classes: list[tuple[int | None, np.ndarray]]
+        if self.dense:  # empty groups: legend entries and show/hide; the density layer draws the points
+            present = [None] if labels is None else _classes_present(labels)
+            classes = [(c, np.zeros(0, dtype=np.int64)) for c in present]
+        elif labels is None:
+            classes = [(None, np.arange(n))]
+        else:
+            classes = [(int(c), np.flatnonzero(labels == c)) for c in np.unique(labels)]
         for label, idx in classes:
             group = PointsItem(size=size, pen=None, brush=pg.mkBrush(self._colour(label)), hoverable=False)
             # Cached as a device pixmap: a probe move repaints a small region by blitting, not every dot.
@@ -145,23 +185,78 @@ class ScatterView(pg.PlotWidget):
             self._groups.append(group)
             self._group_indices.append(idx)
             self._group_labels.append(label)
+            group.visibleChanged.connect(self._classes_toggled)
             if label is not None:
                 name = class_names[label] if label < len(class_names) else str(label)
                 self.legend.addItem(group, name)
 
-    def fit_to_data(self) -> None:
-        if len(self._points):
-            self.plotItem.vb.autoRange(items=self._groups, padding=0.08)
+    @property
+    def dense(self) -> bool:
+        """Whether the points are drawn as a density image (above DENSITY_THRESHOLD) rather than markers."""
+        return len(self._points) > self.DENSITY_THRESHOLD
 
-    def _keep_in_view(self) -> None:
+    def set_background(self, submit: Submit | None) -> None:
+        """Where density redraws run: `LatestOnlyRunner.submit` from the window; None draws in place."""
+        self.density.submit = submit
+
+    def set_contours(self, mode: str) -> None:
+        """Density contours over the points: "off", "all" or "class" (one set per class)."""
+        self.density.set_contour_mode(mode)
+
+    def _visible_classes(self) -> np.ndarray | None:
+        if self._labels is None or not self._group_labels:
+            return None
+        visible = np.ones(self._n_classes, dtype=bool)
+        for group, label in zip(self._groups, self._group_labels, strict=True):
+            if label is not None and label < len(visible):
+                visible[label] = group.isVisible()
+        return visible
+
+    def _classes_toggled(self) -> None:
+        if self.dense:
+            self.density.set_visible_classes(self._visible_classes())
+
+    def resizeEvent(self, ev) -> None:  # noqa: N802
+        super().resizeEvent(ev)
+        self._place_count_label()
+
+    def _set_count_text(self, text: str) -> None:
+        self.count_label.setText(text)
+        self.count_label.adjustSize()
+        self._place_count_label()
+
+    def _density_drawn(self, image: object) -> None:
+        if self.dense:
+            self._set_count_text(f"all {len(self._points):,} points, as density")
+
+    def _place_count_label(self) -> None:
+        if "count_label" not in self.__dict__:
+            return  # pyqtgraph resizes once from inside PlotWidget.__init__, before the label exists
+        self.count_label.move(60, 30)  # the plot's top left, below the title, clear of the axes and legend
+
+    def fit_to_data(self) -> None:
+        if not len(self._points):
+            return
+        if self.dense:  # the groups are empty: fit the points' own bounds
+            self._follow_data = True
+            self._keep_in_view(force=True)
+            return
+        self.plotItem.vb.autoRange(items=self._groups, padding=0.08)
+
+    def _keep_in_view(self, force: bool = False) -> None:
         """Refit only when the points left the view or shrank well inside it: a moving range regenerates the
         axes and grid and repaints every dot, which snapshots twice a second while training made costly."""
-        finite = self._points[np.isfinite(self._points).all(axis=1)]
-        if not len(finite):
+        bounds = finite_bounds(self._points)  # in chunks: no copy of 10 M points
+        if bounds is None:
             return
-        lo, hi = finite.min(axis=0), finite.max(axis=0)
+        (x0, x1), (y0, y1) = bounds
+        lo, hi = np.array([x0, y0]), np.array([x1, y1])
         vb = self.plotItem.vb
         current = [tuple(r) for r in vb.viewRange()]
+        if force:
+            pad = (hi - lo) * 0.08 + 1e-9
+            vb.setRange(xRange=(lo[0] - pad[0], hi[0] + pad[0]), yRange=(lo[1] - pad[1], hi[1] + pad[1]), padding=0)
+            return
         wanted = [sticky_range(float(lo[i]), float(hi[i]), current[i], pad=0.08, shrink=0.5) for i in (0, 1)]
         if wanted != current:
             vb.setRange(xRange=wanted[0], yRange=wanted[1], padding=0)
@@ -264,6 +359,25 @@ class ScatterView(pg.PlotWidget):
     def points(self) -> np.ndarray:
         return self._points
 
+    def mark_hover(self, index: int | None) -> None:
+        """A marker on the point under the cursor (in the density view the only per-point marker besides the
+        selection)."""
+        if index is None or index >= len(self._points):
+            self.hover_marker.setData([], [])
+            return
+        x, y = self._points[index]
+        label = None if self._labels is None else int(self._labels[index])
+        colour = self._colour(label)
+        self.hover_marker.setData([x], [y], brush=pg.mkBrush(colour))
+
+    def mark_selection(self, indices: np.ndarray) -> None:
+        """Markers on the selected points (a seeded subset of at most MAX_SELECTION_MARKERS of them)."""
+        indices = np.asarray(indices, dtype=np.int64)
+        if len(indices) > self.MAX_SELECTION_MARKERS:
+            indices = np.sort(np.random.default_rng(0).choice(indices, self.MAX_SELECTION_MARKERS, replace=False))
+        xy = self._points[indices] if len(indices) else np.zeros((0, 2), np.float32)
+        self.selection_markers.setData(xy[:, 0], xy[:, 1])
+
     def _on_scene_click(self, ev) -> None:
         # Our own picking (not ScatterPlotItem.sigClicked): one nearest-point rule for every group.
         if ev.button() != Qt.MouseButton.LeftButton:
@@ -284,6 +398,9 @@ class ScatterView(pg.PlotWidget):
 
     def visible_mask(self) -> np.ndarray:
         """Which points are drawn: a class hidden by clicking its legend entry is filtered out."""
+        visible = self._visible_classes()
+        if self.dense and visible is not None and self._labels is not None:
+            return visible[self._labels]
         mask = np.ones(len(self._points), dtype=bool)
         for group, idx in zip(self._groups, self._group_indices, strict=True):
             if not group.isVisible():
@@ -301,10 +418,26 @@ class ScatterView(pg.PlotWidget):
         vb = self.plotItem.vb
         px = vb.viewPixelSize()  # view units per pixel, (x, y)
         pos = vb.mapSceneToView(scene_pos)
-        d = ((self._points[:, 0] - pos.x()) / px[0]) ** 2 + ((self._points[:, 1] - pos.y()) / px[1]) ** 2
-        d[~self.visible_mask()] = np.inf
+        # A box test first, in chunks: a hover over 10 M points measures distances to the few near the cursor.
+        near = points_near(self._points, pos.x(), pos.y(), radius_px * abs(px[0]), radius_px * abs(px[1]))
+        if not len(near):
+            return None
+        d = ((self._points[near, 0] - pos.x()) / px[0]) ** 2 + ((self._points[near, 1] - pos.y()) / px[1]) ** 2
+        visible = self._visible_classes()
+        if self.dense and visible is not None and self._labels is not None:
+            d[~visible[self._labels[near]]] = np.inf  # the near points' classes only, not a mask of all N
+        else:
+            d[~self.visible_mask()[near]] = np.inf
         i = int(np.argmin(d))
-        return i if d[i] <= radius_px**2 else None
+        return int(near[i]) if d[i] <= radius_px**2 else None
+
+
+def _classes_present(labels: np.ndarray) -> list[int | None]:
+    """The labels that occur, counted (no sorted copy of 10 M labels, as np.unique makes) when they are small ints."""
+    labels = np.asarray(labels)
+    if labels.dtype.kind in "iu" and len(labels) and labels.min() >= 0 and labels.max() < 1_000_000:
+        return [int(c) for c in np.flatnonzero(np.bincount(labels))]
+    return [int(c) for c in np.unique(labels)]
 
 
 def bind_probe(view: ScatterView, state: ExplorerState, name: str) -> None:
