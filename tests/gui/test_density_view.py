@@ -98,7 +98,7 @@ def test_a_box_selection_is_marked_point_by_point_over_the_density(qtbot, view, 
     chosen = inspector.select_region((1.9, 2.1), (-0.1, 0.1))
     inside = np.flatnonzero((np.abs(points[:, 0] - 2) <= 0.1) & (np.abs(points[:, 1]) <= 0.1))
     np.testing.assert_array_equal(chosen, inside)
-    xs, _ = view.selection_markers.getData()
+    xs, _ = view.selection_rings.getData()
     assert len(xs) == len(inside) > 0
 
 

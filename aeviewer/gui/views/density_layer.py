@@ -36,6 +36,7 @@ class DensityLayer(QObject):
         self.image_item.setVisible(False)
         plot.vb.addItem(self.image_item, ignoreBounds=True)
         self.contour_item = pg.PlotCurveItem(connect="finite", pen=pg.mkPen((40, 40, 40, 200), width=1.2))
+        self.unlabelled_colour: object = (80, 80, 80)  # per-class contours without a palette
         self.contour_item.setZValue(-5)
         plot.vb.addItem(self.contour_item, ignoreBounds=True)
         self.class_contours: list[pg.PlotCurveItem] = []
@@ -51,6 +52,13 @@ class DensityLayer(QObject):
         self._prepared: tuple[int, DensityPoints] | None = None  # (generation, prepared points)
         plot.vb.sigRangeChanged.connect(self.request)
         plot.vb.sigResized.connect(self.request)
+
+    def use_colours(self, line: str, unlabelled: str) -> None:
+        """The overall contours' colour and the per-class fallback, from the view's theme."""
+        colour = pg.mkColor(line)
+        colour.setAlpha(200)
+        self.contour_item.setPen(pg.mkPen(colour, width=1.2))
+        self.unlabelled_colour = unlabelled
 
     # --- data ---------------------------------------------------------------------------------------------
     def set_data(self, points: np.ndarray, labels: np.ndarray | None, palette: np.ndarray | None,
@@ -143,7 +151,7 @@ class DensityLayer(QObject):
         self.contour_item.setData(*_joined(overall))
         for label in sorted({c.label for c in lines if c.label is not None}):
             pal = self.palette
-            colour = (80, 80, 80) if pal is None else tuple(int(v) for v in pal[label % len(pal)])
+            colour = self.unlabelled_colour if pal is None else tuple(int(v) for v in pal[label % len(pal)])
             item = pg.PlotCurveItem(*_joined([c for c in lines if c.label == label]), connect="finite",
                                     pen=pg.mkPen(colour, width=1.4))
             item.setZValue(-5)

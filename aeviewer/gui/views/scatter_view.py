@@ -78,9 +78,6 @@ class ScatterView(pg.PlotWidget):
         self.hover_marker = pg.ScatterPlotItem(size=10, symbol="o", pen=pg.mkPen("k", width=1.5))
         self.hover_marker.setZValue(19)
         self.plotItem.vb.addItem(self.hover_marker, ignoreBounds=True)
-        self.selection_markers = pg.ScatterPlotItem(size=5, symbol="o", pen=pg.mkPen("k", width=1), brush=None)
-        self.selection_markers.setZValue(18)
-        self.plotItem.vb.addItem(self.selection_markers, ignoreBounds=True)
         self.count_label = QLabel(self)  # "all N points": nothing is sampled away
         self.count_label.setStyleSheet("QLabel { background: rgba(255,255,255,200); color: #333; padding: 1px 4px; }")
         self.count_label.hide()
@@ -114,7 +111,7 @@ class ScatterView(pg.PlotWidget):
             group.setBrush(pg.mkBrush(self._colour(label)))
             group.setSize(size)
         self.hover_marker.setPen(pg.mkPen(fg, width=1.5))
-        self.selection_markers.setPen(pg.mkPen(fg, width=1))
+        self.density.use_colours(fg, theme.muted)
         veil = theme.veil(200)
         self.count_label.setStyleSheet(f"QLabel {{ background: rgba({veil.red()},{veil.green()},{veil.blue()},200); "
                                        f"color: {fg}; padding: 1px 4px; }}")
@@ -349,6 +346,8 @@ class ScatterView(pg.PlotWidget):
 
     def _update_selection(self) -> None:
         idx = self._selection[self._selection < len(self._points)]
+        if len(idx) > self.MAX_SELECTION_MARKERS:  # a density view's huge selection: a seeded subset is ringed
+            idx = np.sort(np.random.default_rng(0).choice(idx, self.MAX_SELECTION_MARKERS, replace=False))
         self.selection_rings.setData(x=self._points[idx, 0], y=self._points[idx, 1])
 
     def clear_marks(self) -> None:
@@ -371,12 +370,8 @@ class ScatterView(pg.PlotWidget):
         self.hover_marker.setData([x], [y], brush=pg.mkBrush(colour))
 
     def mark_selection(self, indices: np.ndarray) -> None:
-        """Markers on the selected points (a seeded subset of at most MAX_SELECTION_MARKERS of them)."""
-        indices = np.asarray(indices, dtype=np.int64)
-        if len(indices) > self.MAX_SELECTION_MARKERS:
-            indices = np.sort(np.random.default_rng(0).choice(indices, self.MAX_SELECTION_MARKERS, replace=False))
-        xy = self._points[indices] if len(indices) else np.zeros((0, 2), np.float32)
-        self.selection_markers.setData(xy[:, 0], xy[:, 1])
+        """Ring the box- or lasso-selected points here (the window rings them in the other view too)."""
+        self.set_selection(indices)
 
     def _on_scene_click(self, ev) -> None:
         # Our own picking (not ScatterPlotItem.sigClicked): one nearest-point rule for every group.
