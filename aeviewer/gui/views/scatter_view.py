@@ -16,6 +16,17 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
            "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
 
+#: Trust colouring: 0 (no neighbour kept) red, through amber, to 1 (all kept) green, in TRUST_LEVELS steps.
+TRUST_LEVELS = 11
+_TRUST_MAP = pg.ColorMap([0.0, 0.5, 1.0], ["#c0392b", "#f0b400", "#2a9d3a"])
+
+
+def trust_brushes(levels: int = TRUST_LEVELS) -> list[pg.Qt.QtGui.QBrush]:
+    """One brush per level (a preservation of k = 10 neighbours takes 11 values): brushes are shared, not made per
+    point, so colouring 10,000 points costs a list lookup each."""
+    return [pg.mkBrush(_TRUST_MAP.map(i / (levels - 1), mode="qcolor")) for i in range(levels)]
+
+
 def label_colour(label: int, n_classes: int) -> pg.Qt.QtGui.QColor:
     if n_classes <= len(PALETTE):
         return pg.mkColor(PALETTE[label % len(PALETTE)])
@@ -58,6 +69,9 @@ class ScatterView(pg.PlotWidget):
         self._points = np.zeros((0, 2), dtype=np.float32)
         self._labels: np.ndarray | None = None
         self._follow_data = True
+        self._values: np.ndarray | None = None  # per-point values in [0, 1] shown instead of the class colours
+        self._class_brushes: list[object] = []
+        self._trust_brushes = trust_brushes()
         self.highlight = pg.ScatterPlotItem(size=18, symbol="o", pen=pg.mkPen("k", width=2.5), brush=None)
         self.highlight.setZValue(20)
         self.addItem(self.highlight)
@@ -86,6 +100,8 @@ class ScatterView(pg.PlotWidget):
             x, y = self._points[idx, 0], self._points[idx, 1]
             if not (same_layout and group.move_points(x, y)):
                 group.setData(x=x, y=y, data=idx)
+        if self._values is not None:
+            self.set_point_values(self._values if len(self._values) == len(self._points) else None)
         self._update_highlight()
         if self._follow_data:
             self._keep_in_view()
@@ -94,7 +110,7 @@ class ScatterView(pg.PlotWidget):
         for group in self._groups:
             self.removeItem(group)
         self.legend.clear()
-        self._groups, self._group_indices = [], []
+        self._groups, self._group_indices, self._class_brushes = [], [], []
         self._labels = None if labels is None else np.asarray(labels).copy()
         n = len(self._points)
         size = 6 if n < 3000 else 4 if n < 30_000 else 2
@@ -112,6 +128,7 @@ class ScatterView(pg.PlotWidget):
             colour = pg.mkColor("#555") if label is None else label_colour(label, n_classes)
             colour.setAlpha(190)
             group = PointsItem(size=size, pen=None, brush=pg.mkBrush(colour), hoverable=False)
+            self._class_brushes.append(group.opts["brush"])
             # Cached as a device pixmap: a probe move repaints a small region by blitting, not every dot.
             group.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
             self.addItem(group)
@@ -120,6 +137,24 @@ class ScatterView(pg.PlotWidget):
             if label is not None:
                 name = class_names[label] if label < len(class_names) else str(label)
                 self.legend.addItem(group, name)
+
+    def set_point_values(self, values: np.ndarray | None) -> None:
+        """Colour every point by its value in [0, 1] (red: 0, green: 1) instead of its class; None: classes again."""
+        if values is not None and len(values) != len(self._points):
+            raise ValueError(f"{len(values)} values for {len(self._points)} points")
+        self._values = None if values is None else np.asarray(values, np.float64)
+        if self._values is None:
+            for group, idx, brush in zip(self._groups, self._group_indices, self._class_brushes, strict=True):
+                group.setBrush([brush] * len(idx))  # per point: a single brush would not replace the per-point ones
+            return
+        levels = np.clip(np.rint(np.nan_to_num(self._values) * (TRUST_LEVELS - 1)), 0, TRUST_LEVELS - 1).astype(int)
+        brushes = self._trust_brushes
+        for group, idx in zip(self._groups, self._group_indices, strict=True):
+            group.setBrush([brushes[i] for i in levels[idx]])
+
+    def point_values(self) -> np.ndarray | None:
+        """The values the points are coloured by, or None when they show their classes."""
+        return self._values
 
     def fit_to_data(self) -> None:
         if len(self._points):
