@@ -8,7 +8,7 @@ from sklearn.manifold import trustworthiness as sk_trustworthiness
 
 from aeviewer.core.data.loaders.digits import load_digits
 from aeviewer.core.latent.pca import PcaBaseline
-from aeviewer.core.latent.trust import continuity, local_preservation, trust_report, trustworthiness
+from aeviewer.core.latent.trust import continuity, local_preservation, trust_report, trust_stages, trustworthiness
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +73,15 @@ def test_tiny_sets_are_handled():
     assert 0 <= trust_report(small, small[:, :2]).trustworthiness <= 1
     with pytest.raises(ValueError, match="3 codes but 2"):
         trust_report(np.zeros((3, 2)), np.zeros((2, 2)))
+
+
+def test_the_colouring_comes_first_then_the_figures(digits_pixels, digits_plane):
+    stages = trust_stages(digits_pixels, digits_plane)
+    first = next(stages)
+    assert not first.complete and "computing" in first.summary()
+    with pytest.raises(StopIteration) as done:
+        next(stages)
+    full = done.value.value
+    assert full.complete and np.array_equal(full.preservation, first.preservation)
+    again = trust_report(digits_pixels, digits_plane)
+    assert (full.trustworthiness, full.continuity) == (again.trustworthiness, again.continuity)

@@ -24,7 +24,7 @@ def test_trust_mode_colours_the_points_by_the_neighbours_they_keep(make_main_win
     w = make_main_window()
     wide_model(w)
     tracker, panel = w.explore.trust, w.explore.projection
-    qtbot.waitUntil(lambda: tracker.report is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: tracker.report is not None and tracker.report.complete, timeout=20_000)
     expected = trust_report(w.ae_space.codes, w.ae_space.points)
     np.testing.assert_array_equal(tracker.report.preservation, expected.preservation)
     assert f"trust {expected.trustworthiness:.3f}" in panel.trust_summary.text()
@@ -47,7 +47,8 @@ def test_trust_mode_colours_the_points_by_the_neighbours_they_keep(make_main_win
 def test_a_2d_latent_is_exactly_trusted(make_main_window, qtbot):
     w = make_main_window()
     wide_model(w, latent_dim=2)
-    qtbot.waitUntil(lambda: w.explore.trust.report is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: w.explore.trust.report is not None and w.explore.trust.report.complete,
+                    timeout=20_000)
     assert "trust 1.000" in w.explore.projection.trust_summary.text()
     assert "continuity 1.000" in w.explore.projection.trust_summary.text()
 

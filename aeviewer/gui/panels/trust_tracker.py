@@ -12,14 +12,17 @@ from collections.abc import Callable
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
-from aeviewer.core.latent.trust import TrustReport, local_preservation, trust_report
+from aeviewer.core.latent.trust import TrustReport, local_preservation, trust_stages
 from aeviewer.gui.panels.projection_panel import ProjectionPanel
 from aeviewer.gui.views.scatter_view import ScatterView
 from aeviewer.gui.workers.background import BackgroundTask
 
 
 class TrustTracker(QObject):
-    """`update(codes, points)` on every new picture; `report` is the one of the picture shown, or None."""
+    """`update(codes, points)` on every new picture; `report` is the one of the picture shown, or None.
+
+    The report comes in two steps (`trust_stages`): the preservation (colours, probe text) and then the
+    trustworthiness and continuity; `report_ready` fires for each."""
 
     report_ready = Signal(object)  # TrustReport
 
@@ -52,9 +55,10 @@ class TrustTracker(QObject):
             return  # the running one finishes first; then the newest pending picture runs
         codes, points = self._pending
         self._pending = None
-        task = BackgroundTask(trust_report, codes, points)
+        task = BackgroundTask(trust_stages, codes, points)  # yields the colouring first, returns the figures
         self.task = task
         request = self._request
+        task.yielded.connect(lambda report, r=request, p=points: self._done(report, r, p))
         task.succeeded.connect(lambda report, r=request, p=points: self._done(report, r, p))
         task.failed.connect(lambda message: self.panel.show_trust_summary(f"not available ({message.splitlines()[0]})"))
         task.finished.connect(self._finished)
