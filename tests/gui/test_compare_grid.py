@@ -128,3 +128,17 @@ def test_view_menu_opens_the_grid_on_the_windows_model(make_main_window, qtbot):
     panel = windows[0].panel
     assert [s.name for s in panel.spaces] == ["this window's model", "PCA (3)"]
     qtbot.waitUntil(lambda: len(panel.rows) == 2, timeout=30_000)
+
+
+def test_each_model_applies_its_own_attribute_vector(grid):
+    grid.attr_towards.setCurrentIndex(grid.attr_towards.findData(1))
+    grid.attr_away.setCurrentIndex(grid.attr_away.findData(7))
+    starts = [cell.view.probe_position() for cell in grid.cells]
+    grid.apply_attribute()
+    for space, cell, start in zip(grid.spaces, grid.cells, starts, strict=True):
+        vec = space.attribute(grid.shown.y, 1, 7)  # this model's own class means
+        manual = space.codes[grid.shown.y == 1].mean(axis=0) - space.codes[grid.shown.y == 7].mean(axis=0)
+        np.testing.assert_allclose(vec, manual, rtol=1e-4, atol=1e-5)
+        code = space.embedding.from_plane(start) + vec
+        np.testing.assert_allclose(cell.view.probe_position(), space.place(code[None])[0], atol=1e-4)
+        assert np.array_equal(cell.decoded.shown, to_pixels(space.contender.decode_one(code), grid.shown.sample_shape))

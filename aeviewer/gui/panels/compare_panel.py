@@ -85,6 +85,15 @@ class ComparePanel(QWidget):
         if dataset.y is not None:
             for label in np.unique(self.shown.y if self.shown.y is not None else []):
                 self.class_select.addItem(f"class {dataset.class_name(int(label))}", int(label))
+        self.attr_towards, self.attr_away = QComboBox(), QComboBox()
+        for combo in (self.attr_towards, self.attr_away):
+            for label in np.unique(self.shown.y) if self.shown.y is not None else []:
+                combo.addItem(dataset.class_name(int(label)), int(label))
+        if self.attr_away.count() > 1:
+            self.attr_away.setCurrentIndex(1)
+        self.attr_button = QPushButton("Move every probe by A − B")
+        self.attr_button.setToolTip("Each model's own attribute vector: the mean code of class A minus that of "
+                                    "class B, added to its probe's code")
         self.status = QLabel("Add 2 to 4 models. Click, Shift+drag or pick a class to select; click two points "
                              "for a path in every model.")
         self.status.setWordWrap(True)
@@ -92,12 +101,18 @@ class ComparePanel(QWidget):
         for widget in (self.add_model_button, self.pca_k, self.add_pca_button, self.remove_button, self.class_select):
             bar.addWidget(widget)
         bar.addStretch(1)
+        bar.addWidget(QLabel("A"))
+        bar.addWidget(self.attr_towards)
+        bar.addWidget(QLabel("B"))
+        bar.addWidget(self.attr_away)
+        bar.addWidget(self.attr_button)
         self.grid = QGridLayout()
         self.grid.setSpacing(4)
         self.table = QTableWidget(0, len(TABLE_COLUMNS))
         self.table.setHorizontalHeaderLabels([title for _key, title in TABLE_COLUMNS])
         self.table.verticalHeader().setVisible(False)
-        self.table.setMaximumHeight(150)
+        self.table.setFixedHeight(self.table.horizontalHeader().sizeHint().height()
+                                  + MAX_MODELS * self.table.verticalHeader().defaultSectionSize() + 6)
         self.table_note = QLabel("")
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
@@ -110,6 +125,8 @@ class ComparePanel(QWidget):
         self.add_pca_button.clicked.connect(lambda: self.add_pca(self.pca_k.value()))
         self.remove_button.clicked.connect(self.remove_last)
         self.class_select.currentIndexChanged.connect(self._class_chosen)
+        self.attr_button.clicked.connect(self.apply_attribute)
+        self.attr_button.setEnabled(self.shown.y is not None)
         self._update_buttons()
 
     # --- models -------------------------------------------------------------------------------------
@@ -247,6 +264,21 @@ class ComparePanel(QWidget):
                            self.shown.sample_shape, len(decoded), gap=1)
             cell.show_path(space.place(codes), strip)
             cell.note.setText(f"path #{i} → #{j} in {space.name}'s own {space.contender.latent_dim}-D space")
+
+    # --- attribute vectors ------------------------------------------------------------------------------
+    def apply_attribute(self) -> None:
+        """Add each model's own "class A − class B" vector to its probe's code, and decode that exact code."""
+        towards, away = self.attr_towards.currentData(), self.attr_away.currentData()
+        if self.shown.y is None or towards is None or away is None or towards == away:
+            self.status.setText("Pick two different classes A and B.")
+            return
+        for space, cell in zip(self.spaces, self.cells, strict=True):
+            code = space.embedding.from_plane(cell.view.probe_position()) + space.attribute(self.shown.y, towards, away)
+            cell.view.set_probe(space.place(code[None])[0], emit=False)
+            cell.decoded.set_sample(space.contender.decode_one(code), self.shown.sample_shape,
+                                    f"probe + ({self.attr_towards.currentText()} − {self.attr_away.currentText()})")
+        self.status.setText(f"Each probe moved by its own model's {self.attr_towards.currentText()} − "
+                            f"{self.attr_away.currentText()} vector.")
 
     # --- the table --------------------------------------------------------------------------------------
     def refresh_table(self) -> None:
