@@ -69,3 +69,18 @@ def test_a_tsne_view_says_how_well_neighbourhoods_are_kept_at_the_probe(make_mai
     kept = dock.trust.kept_near(w.ae_space.points[5])
     assert kept == pytest.approx(trust_report(space.codes, shuffled).preservation[
         np.argsort(((shuffled - shuffled[5]) ** 2).sum(axis=1))[:10]].mean())
+
+
+def test_a_new_picture_drops_the_old_colours_and_gets_its_own(make_main_window, qtbot):
+    w = make_main_window()
+    wide_model(w)
+    tracker, panel = w.explore.trust, w.explore.projection
+    panel.colour_by_trust.setChecked(True)
+    qtbot.waitUntil(lambda: w.ae_view.point_values() is not None, timeout=20_000)
+    old = w.ae_view.point_values().copy()
+    wide_model(w, latent_dim=4)  # another model: another picture
+    assert w.ae_view.point_values() is None or tracker.report is not None  # never the old picture's colours
+    qtbot.waitUntil(lambda: w.ae_view.point_values() is not None, timeout=20_000)
+    expected = trust_report(w.ae_space.codes, w.ae_space.points).preservation
+    np.testing.assert_array_equal(w.ae_view.point_values(), expected)
+    assert not np.array_equal(expected, old)

@@ -100,8 +100,8 @@ class ScatterView(pg.PlotWidget):
             x, y = self._points[idx, 0], self._points[idx, 1]
             if not (same_layout and group.move_points(x, y)):
                 group.setData(x=x, y=y, data=idx)
-        if self._values is not None:
-            self.set_point_values(self._values if len(self._values) == len(self._points) else None)
+        if self._values is not None:  # they were of the old picture: class colours until the new one's arrive
+            self.set_point_values(None)
         self._update_highlight()
         if self._follow_data:
             self._keep_in_view()
@@ -142,6 +142,8 @@ class ScatterView(pg.PlotWidget):
         """Colour every point by its value in [0, 1] (red: 0, green: 1) instead of its class; None: classes again."""
         if values is not None and len(values) != len(self._points):
             raise ValueError(f"{len(values)} values for {len(self._points)} points")
+        if values is None and self._values is None:
+            return  # already in class colours: snapshots call this twice a second while training
         self._values = None if values is None else np.asarray(values, np.float64)
         if self._values is None:
             for group, idx, brush in zip(self._groups, self._group_indices, self._class_brushes, strict=True):
