@@ -40,8 +40,11 @@ def test_trust_mode_colours_the_points_by_the_neighbours_they_keep(make_main_win
     colour = {int(spot.data()): spot.brush().color() for g in w.ae_view._groups for spot in g.points()}
     assert colour[worst].red() > colour[worst].green() and colour[best].green() > colour[best].red()
 
+    assert not w.ae_view.legend.isVisible()  # its swatches are the class colours
+
     panel.colour_by_trust.setChecked(False)
     assert w.ae_view.point_values() is None and brush_colours(w.ae_view) == class_colours
+    assert w.ae_view.legend.isVisible()
 
 
 def test_a_2d_latent_is_exactly_trusted(make_main_window, qtbot):

@@ -145,6 +145,7 @@ class ScatterView(pg.PlotWidget):
         if values is None and self._values is None:
             return  # already in class colours: snapshots call this twice a second while training
         self._values = None if values is None else np.asarray(values, np.float64)
+        self.legend.setVisible(self._values is None)  # its swatches are the class colours, not shown meanwhile
         if self._values is None:
             for group, idx, brush in zip(self._groups, self._group_indices, self._class_brushes, strict=True):
                 group.setBrush([brush] * len(idx))  # per point: a single brush would not replace the per-point ones
