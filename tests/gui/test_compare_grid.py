@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from aeviewer.core.data.images import to_pixels
 from aeviewer.core.data.loaders.digits import load_digits
@@ -142,3 +143,28 @@ def test_each_model_applies_its_own_attribute_vector(grid):
         code = space.embedding.from_plane(start) + vec
         np.testing.assert_allclose(cell.view.probe_position(), space.place(code[None])[0], atol=1e-4)
         assert np.array_equal(cell.decoded.shown, to_pixels(space.contender.decode_one(code), grid.shown.sample_shape))
+
+
+def test_the_first_cell_follows_the_windows_model(make_main_window, qtbot):
+    from aeviewer.core.models.inference import encode_array
+    from aeviewer.core.state import Status
+
+    w = make_main_window()
+    w.set_model(build_model(small_config(latent_dim=2), seed=0), history=[])
+    w.registry["compare"].trigger()
+    (window,) = [c for c in w.children() if type(c).__name__ == "CompareWindow"]
+    panel = window.panel
+    before = panel.spaces[0].points.copy()
+    other = build_model(small_config(latent_dim=2), seed=5)
+    w.set_model(other, history=[])  # another model opened while idle: the first cell follows it
+    np.testing.assert_allclose(panel.spaces[0].codes, encode_array(other, panel.shown.x), atol=1e-6)
+    assert not np.allclose(panel.spaces[0].points, before)
+    np.testing.assert_allclose(panel.cells[0].view.points(), panel.spaces[0].points)
+    assert panel.spaces[1].name == "PCA (2)"  # the others stay
+    # The end of a training run refreshes it too (a model trained in place is the same object).
+    with torch.no_grad():
+        next(other.parameters()).add_(0.5)
+    w.state.status = Status.TRAINING
+    w.state.status = Status.IDLE
+    np.testing.assert_allclose(panel.spaces[0].codes, encode_array(other, panel.shown.x), atol=1e-6)
+    qtbot.waitUntil(lambda: len(panel.rows) == 2 and panel.task is None, timeout=30_000)

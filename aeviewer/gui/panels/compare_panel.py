@@ -157,6 +157,18 @@ class ComparePanel(QWidget):
         self.refresh_table()
         return cell
 
+    def replace_contender(self, index: int, contender: Contender) -> None:
+        """Show another model in cell `index` (the window's model after a training run): new points, new row."""
+        space = ComparedSpace.build(contender, self.shown)
+        self.spaces[index] = space
+        cell = self.cells[index]
+        cell.view.setTitle(f"{contender.name} · {space.embedding.label}")
+        cell.view.set_points(space.points, self.shown.y, self.shown.class_names)
+        cell.show_selection(self.selected)
+        self.queue_decode(index, cell.view.probe_position())
+        self._update_path()
+        self.refresh_table()
+
     def add_checkpoint(self, path: str | Path) -> CompareCell | None:
         try:
             contender = load_contender(path, self.dataset)
