@@ -181,6 +181,9 @@ def _build_parser() -> argparse.ArgumentParser:
     export.add_argument("--theme", choices=("light", "dark"), help="default: the session's theme")
     export.add_argument("--grid", type=int, default=15, help="grid: decodes per side")
     _add_label_column_option(export)
+    from aeviewer.cli_compare import add_compare_parser
+
+    add_compare_parser(sub)
     return parser
 
 
@@ -689,8 +692,10 @@ def cmd_self_test(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
+    from aeviewer.cli_compare import cmd_compare
+
     commands = {"train": cmd_train, "encode": cmd_encode, "info": cmd_info, "data": cmd_data,
-                "export": cmd_export, "points": cmd_points}
+                "export": cmd_export, "points": cmd_points, "compare": cmd_compare}
     try:
         if args.self_test:
             return cmd_self_test(args)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
+from aeviewer.gui.actions.compare_actions import open_compare_window
 from aeviewer.gui.actions.density_menu import add_contour_menu
 from aeviewer.gui.actions.file_actions import DOWNLOADABLE
 from aeviewer.gui.actions.points_actions import open_points_dialog
@@ -46,6 +47,8 @@ def build_actions(w: MainWindow) -> ActionRegistry:
         ActionSpec("record", "&Record probe path", lambda: rec.set_recording(not rec.record_button.isChecked()),
                    "Ctrl+R"),
         ActionSpec("tour", "&Tour class centres", rec.tour, "Ctrl+T"),
+        ActionSpec("compare", "Co&mpare models…", lambda: open_compare_window(w),
+                   tip="Several models and PCA on this dataset, in linked views, with a comparison table"),
         ActionSpec("readme", "&User guide (README)", w.show_readme, Key.HelpContents),
         ActionSpec("about", "&About aeviewer", w.show_about, icon="about"),
     ]
@@ -68,7 +71,7 @@ def build_menus(w: MainWindow) -> None:
     actions.fill(file_menu, [SEPARATOR, "quit"])
     actions.fill(bar.addMenu("&Training"), ["train", "cancel"])
     view_menu = bar.addMenu("&View")
-    actions.fill(view_menu, ["fit_views", "record", "tour"])
+    actions.fill(view_menu, ["fit_views", "record", "tour", "compare"])
     w.contour_actions = add_contour_menu(view_menu, (w.ae_view, w.pca_view))
     w.presentation.add_to_menu(view_menu)
     w.help_menu = bar.addMenu("&Help")

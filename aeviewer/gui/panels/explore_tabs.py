@@ -30,6 +30,7 @@ from aeviewer.gui.panels.interpolation_panel import InterpolationPanel
 from aeviewer.gui.panels.projection_panel import ProjectionPanel
 from aeviewer.gui.panels.selection_panel import SelectionPanel
 from aeviewer.gui.panels.traversal_panel import TraversalPanel
+from aeviewer.gui.panels.trust_tracker import TrustTracker
 from aeviewer.gui.views.manifold_view import ManifoldOverlay, ManifoldPanel
 from aeviewer.gui.views.scatter_tools import ScatterInspector
 from aeviewer.gui.views.scatter_view import ScatterView
@@ -95,6 +96,8 @@ class ExploreDock(QDockWidget):
         self.use_theme(view.theme, view.large)
 
         self.task: BackgroundTask | None = None
+        self.trust = TrustTracker(ae_view, self.projection, self.start_task, self)
+        self.trust.report_ready.connect(lambda _report: self._show_probe_trust(self.ae_view.probe_position()))
         self._relay = _FrameRelay()
         self._relay.frame.connect(self._show_frame)
         self.recent: list[int] = []  # last selected samples, newest last
@@ -179,6 +182,7 @@ class ExploreDock(QDockWidget):
             self.interpolation.set_classes(names)
             self.recent = []
         self._refresh_panels()
+        self.trust.update(space.codes, space.points, self.state.training)
         self._feed_overlay()
         self.generated_codes = None
         self.generated_item.setData([], [])
@@ -284,6 +288,7 @@ class ExploreDock(QDockWidget):
         self.ae_view.setTitle(f"Autoencoder · {embedding.label}")
         self.ae_view.set_points(w.ae_space.points, self.shown.y, self.shown.class_names)
         self.ae_view.follow_data()
+        self.trust.update(w.ae_space.codes, w.ae_space.points, w.training)
         self._feed_overlay()
         if w.selected is not None:
             self.ae_view.set_highlight(w.selected)
@@ -298,7 +303,15 @@ class ExploreDock(QDockWidget):
         if self.space is not None:
             proj = self.space.projection
             self.projection.show_mapping(proj.label, proj.inverse_label)
-            self.projection.show_trust(proj.trust(self.ae_view.probe_position()))
+            self._show_probe_trust(self.ae_view.probe_position())
+
+    def _show_probe_trust(self, xy: np.ndarray) -> None:
+        """How far the probe is from the data; for t-SNE/UMAP also how well the picture keeps neighbourhoods there."""
+        space = self.space
+        if space is None:
+            return
+        kept = self.trust.kept_near(xy) if space.projection.method != "pca" else None
+        self.projection.show_trust(space.projection.trust(xy), kept)
 
     # --- probe and traversal --------------------------------------------------------------------------
     def _probe_moved(self, xy: np.ndarray) -> None:
@@ -308,7 +321,7 @@ class ExploreDock(QDockWidget):
         code = self.space.code_at(xy)
         self.traversal.set_code(code)
         self._base_code = None
-        self.projection.show_trust(self.space.projection.trust(xy))
+        self._show_probe_trust(xy)
 
     def show_code(self, code: np.ndarray) -> None:
         """Decode an exact code (slider, attribute, animation) and put the probe where it lands."""
@@ -322,7 +335,7 @@ class ExploreDock(QDockWidget):
         self.ae_view.set_probe(xy, emit=False)
         self.decoder.show_ae(lambda: space.decode_code(code),
                              f"code {np.array2string(code[:3], precision=2)}{'…' if len(code) > 3 else ''}")
-        self.projection.show_trust(space.projection.trust(xy))
+        self._show_probe_trust(xy)
 
     def _apply_attribute(self, towards: int, away_from: int, strength: float) -> None:
         if self.space is None or self.shown.y is None or towards == away_from:

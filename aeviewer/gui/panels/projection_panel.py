@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -15,6 +16,14 @@ from PySide6.QtWidgets import (
 )
 
 from aeviewer.core.latent.embedding import METHOD_TITLES, METHODS, method_availability
+
+
+def preservation_text(share: float) -> str:
+    """The share of neighbours kept around the probe, said in words (t-SNE/UMAP: the picture may tear or glue)."""
+    colour = "#2a7d2a" if share >= 0.6 else "#a67c00" if share >= 0.3 else "#c0392b"
+    word = ("the picture keeps neighbourhoods here" if share >= 0.6 else "neighbourhoods are partly kept here"
+            if share >= 0.3 else "the picture tears neighbourhoods here: do not read distances")
+    return f"<span style='color:{colour}'>{share:.0%} of the nearest points' neighbours kept — {word}</span>"
 
 
 def trust_text(distance: float) -> str:
@@ -59,6 +68,16 @@ class ProjectionPanel(QWidget):
         self.mapping = QLabel("")
         self.mapping.setWordWrap(True)
         layout.addWidget(self.mapping)
+        self.trust_summary = QLabel("")
+        self.trust_summary.setWordWrap(True)
+        self.trust_summary.setToolTip("Of this picture, with k = 10 neighbours. Trustworthiness: points drawn close "
+                                      "are close in code space. Continuity: points close in code space are drawn "
+                                      "close. Both 1 for an exact 2-D code.")
+        layout.addWidget(self.trust_summary)
+        self.colour_by_trust = QCheckBox("Colour points by trust (neighbours kept)")
+        self.colour_by_trust.setToolTip("Red: none of a point's 10 nearest neighbours in code space is among its 10 "
+                                        "nearest in the picture; green: all are.")
+        layout.addWidget(self.colour_by_trust)
         self.trust = QLabel("")
         self.trust.setWordWrap(True)
         layout.addWidget(self.trust)
@@ -91,5 +110,13 @@ class ProjectionPanel(QWidget):
     def show_mapping(self, label: str, inverse: str) -> None:
         self.mapping.setText(f"<b>Shown:</b> {label}<br><b>Plane → code:</b> {inverse}")
 
-    def show_trust(self, distance: float | None) -> None:
-        self.trust.setText("" if distance is None else "<b>At the probe:</b> " + trust_text(distance))
+    def show_trust(self, distance: float | None, kept: float | None = None) -> None:
+        """Distance from the probe to the data; for t-SNE/UMAP also the neighbourhoods kept around it."""
+        text = "" if distance is None else "<b>At the probe:</b> " + trust_text(distance)
+        if distance is not None and kept is not None and kept == kept:  # NaN: no report yet
+            text += "<br>" + preservation_text(kept)
+        self.trust.setText(text)
+
+    def show_trust_summary(self, summary: str) -> None:
+        """The picture's trust figures (or why there are none yet), beside the projection name."""
+        self.trust_summary.setText(f"<b>Trust of this picture:</b> {summary}" if summary else "")

@@ -21,6 +21,17 @@ def palette_rgb(theme: Theme, n_classes: int) -> np.ndarray:
     colours = [theme.class_colour(c, n_classes) for c in range(max(1, n_classes))]
     return np.array([(c.red(), c.green(), c.blue()) for c in colours], dtype=np.uint8)
 
+#: Trust colouring: 0 (no neighbour kept) red, through amber, to 1 (all kept) green, in TRUST_LEVELS steps.
+TRUST_LEVELS = 11
+_TRUST_MAP = pg.ColorMap([0.0, 0.5, 1.0], ["#c0392b", "#f0b400", "#2a9d3a"])
+
+
+def trust_brushes(levels: int = TRUST_LEVELS) -> list[pg.Qt.QtGui.QBrush]:
+    """One brush per level (a preservation of k = 10 neighbours takes 11 values): brushes are shared, not made per
+    point, so colouring 10,000 points costs a list lookup each."""
+    return [pg.mkBrush(_TRUST_MAP.map(i / (levels - 1), mode="qcolor")) for i in range(levels)]
+
+
 
 class ScatterView(pg.PlotWidget):
     """Shows points; emits `probe_moved` while the probe moves and `point_clicked` with a sample index.
@@ -68,6 +79,8 @@ class ScatterView(pg.PlotWidget):
         self.selection_rings.setZValue(19)
         self.addItem(self.selection_rings)
         self.highlight = pg.ScatterPlotItem(size=18, symbol="o", brush=None)
+        self._values: np.ndarray | None = None  # per-point values in [0, 1] shown instead of the class colours
+        self._trust_brushes = trust_brushes()
         self.highlight.setZValue(20)
         self.addItem(self.highlight)
         self.probe = ProbeItem(pos=(0.0, 0.0), size=18, movable=False)
@@ -108,7 +121,8 @@ class ScatterView(pg.PlotWidget):
         self.probe.set_marker_size(LARGE_PROBE if large else NORMAL_PROBE)
         size = self._marker_size()
         for group, label in zip(self._groups, self._group_labels, strict=True):
-            group.setBrush(pg.mkBrush(self._colour(label)))
+            if self._values is None:  # trust colours stay until set_point_values(None)
+                group.setBrush(pg.mkBrush(self._colour(label)))
             group.setSize(size)
         self.hover_marker.setPen(pg.mkPen(fg, width=1.5))
         self.density.use_colours(fg, theme.muted)
@@ -143,6 +157,8 @@ class ScatterView(pg.PlotWidget):
                 x, y = self._points[idx, 0], self._points[idx, 1]
                 if not (same_layout and group.move_points(x, y)):
                     group.setData(x=x, y=y, data=idx)
+        if self._values is not None:  # they were of the old picture: class colours until the new one's arrive
+            self.set_point_values(None)
         self._update_highlight()
         self._update_selection()
         if self._follow_data:
@@ -191,6 +207,28 @@ class ScatterView(pg.PlotWidget):
     def dense(self) -> bool:
         """Whether the points are drawn as a density image (above DENSITY_THRESHOLD) rather than markers."""
         return len(self._points) > self.DENSITY_THRESHOLD
+
+    def set_point_values(self, values: np.ndarray | None) -> None:
+        """Colour every point by its value in [0, 1] (red: 0, green: 1) instead of its class; None: classes again."""
+        if values is not None and len(values) != len(self._points):
+            raise ValueError(f"{len(values)} values for {len(self._points)} points")
+        if values is None and self._values is None:
+            return  # already in class colours: snapshots call this twice a second while training
+        self._values = None if values is None else np.asarray(values, np.float64)
+        self.legend.setVisible(self._values is None)  # its swatches are the class colours, not shown meanwhile
+        if self._values is None:
+            for group, idx, label in zip(self._groups, self._group_indices, self._group_labels, strict=True):
+                # per point: a single brush would not replace the per-point ones
+                group.setBrush([pg.mkBrush(self._colour(label))] * len(idx))
+            return
+        levels = np.clip(np.rint(np.nan_to_num(self._values) * (TRUST_LEVELS - 1)), 0, TRUST_LEVELS - 1).astype(int)
+        brushes = self._trust_brushes
+        for group, idx in zip(self._groups, self._group_indices, strict=True):
+            group.setBrush([brushes[i] for i in levels[idx]])
+
+    def point_values(self) -> np.ndarray | None:
+        """The values the points are coloured by, or None when they show their classes."""
+        return self._values
 
     def set_background(self, submit: Submit | None) -> None:
         """Where density redraws run: `LatestOnlyRunner.submit` from the window; None draws in place."""
