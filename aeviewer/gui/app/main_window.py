@@ -22,6 +22,7 @@ from aeviewer.gui.actions.training import TrainingController
 from aeviewer.gui.app.explorer import Explorer
 from aeviewer.gui.dialogs.about_dialog import AboutDialog, ReadmeDialog
 from aeviewer.gui.panels.explore_tabs import ExploreDock
+from aeviewer.gui.panels.neighbour_panel import NeighbourFinder, SampleSearch
 from aeviewer.gui.panels.recording_panel import RecordingPanel
 from aeviewer.gui.panels.samples_panel import SamplesPanel
 from aeviewer.gui.panels.settings_panel import SettingsPanel
@@ -74,6 +75,9 @@ class MainWindow(QMainWindow):
         self.explorer = Explorer(self)
         self.set_dataset, self.set_model = self.explorer.set_dataset, self.explorer.set_model
         self.select_sample = self.explorer.select_sample
+        self.neighbours = NeighbourFinder(self.state, self.samples.neighbours, self.decoder, parent=self)
+        self.sample_search = SampleSearch(self.state, self.samples.neighbours, [self.ae_view, self.pca_view],
+                                          self.select_sample, self)
         self.files = FileActions(self, self.settings)
         self.training_ctl = TrainingController(self)
         self.settings_panel.open_dataset_clicked.connect(self.files.open_dataset_dialog)
@@ -190,5 +194,6 @@ class MainWindow(QMainWindow):
         self.sessions.remember_geometry()
         self.files.close()
         self.decoder.close()
+        self.neighbours.close()
         super().closeEvent(event)
 
