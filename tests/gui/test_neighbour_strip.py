@@ -22,7 +22,8 @@ def test_dragging_the_probe_fills_the_strip_with_the_nearest_training_samples(ma
     expected = [to_pixels(training.x[i], training.sample_shape) for i in truth]
 
     def shows_truth() -> bool:  # each thumbnail a training picture, nearest first (the last search delivered)
-        return all(p.shown is not None and np.array_equal(p.shown, e) for p, e in zip(strip.by_code, expected, strict=True))
+        pairs = zip(strip.by_code, expected, strict=True)
+        return all(p.shown is not None and np.array_equal(p.shown, e) for p, e in pairs)
 
     qtbot.waitUntil(shows_truth, timeout=20_000)
     distances = [float(p.caption.text().split()[0]) for p in strip.by_code]
