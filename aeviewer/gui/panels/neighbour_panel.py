@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from aeviewer.core import threads
 from aeviewer.core.data.dataset import Dataset
@@ -23,6 +23,7 @@ from aeviewer.gui.views.scatter_view import ScatterView
 from aeviewer.gui.workers.latest_only import LatestOnlyRunner
 from aeviewer.gui.workers.probe_decoder import ProbeDecoder
 
+SHOW_EVERY_MS = 100  # the strip repaints at most this often during a drag: nine thumbnails must not take a frame
 ZOOM_MARGIN = 0.15  # of the matches' extent, so a single point is not drawn at the frame's edge
 
 
@@ -36,6 +37,9 @@ class NeighbourFinder(QObject):
         self.searches = 0  # searches shown (tests wait on it)
         self._index: tuple[object, object, TrainingNeighbours, Dataset] | None = None  # (model, dataset, ...)
         self._runner: LatestOnlyRunner | None = None
+        self._held: tuple[tuple[ProbeNeighbours, Dataset], Dataset] | None = None  # newest result, not yet shown
+        self._pace = QTimer(self, singleShot=True, interval=SHOW_EVERY_MS)
+        self._pace.timeout.connect(self._show_held)
         show = decoder.show["ae"]
 
         def show_and_search(image: np.ndarray, shape: Any, label: str) -> None:
@@ -58,7 +62,9 @@ class NeighbourFinder(QObject):
             return self._search(space, dataset, xy, image)
 
         def show(found: tuple[ProbeNeighbours, Dataset]) -> None:
-            self._show(found, dataset)
+            self._held = (found, dataset)
+            if not self._pace.isActive():
+                self._show_held()
 
         self._runner.submit("nn", search, show)
 
@@ -72,6 +78,14 @@ class NeighbourFinder(QObject):
             index = (space.model, dataset, training_neighbours(space.model, training), training)
             self._index = index
         return index[2].near(space.code_at(xy), image, self.k), index[3]
+
+    def _show_held(self) -> None:
+        """Show the newest result now and hold later ones until `SHOW_EVERY_MS` has passed."""
+        if self._held is None:
+            return
+        held, self._held = self._held, None
+        self._show(*held)
+        self._pace.start()
 
     def _show(self, found: tuple[ProbeNeighbours, Dataset], dataset: Dataset) -> None:
         if self.state.dataset is not dataset:
@@ -90,6 +104,7 @@ class NeighbourFinder(QObject):
         self.strip.summary.setText("No neighbours: " + details.strip().splitlines()[-1])
 
     def close(self) -> None:
+        self._pace.stop()
         if self._runner is not None:
             self._runner.stop()
 
