@@ -26,7 +26,7 @@ class NeighbourStrip(QGroupBox):
         self.by_code = [self._thumb("") for _ in range(k)]
         for i, pane in enumerate(self.by_code):
             grid.addWidget(pane, i // COLUMNS, i % COLUMNS)
-        self.by_pixels = self._thumb("by pixels")
+        self.by_pixels = self._thumb("pixels")
         self.by_pixels.setToolTip("The training picture nearest to the decoded picture (Euclidean, pixel space)")
         grid.addWidget(self.by_pixels, 0, COLUMNS, 2, 1)
         layout.addLayout(grid)
