@@ -71,3 +71,16 @@ def test_a_second_umap_of_the_same_codes_is_not_fitted_again(monkeypatch):
     embedding.umap_embedding(data, seed=3)
     assert len(fits) == 2  # other settings: a new fit
     embedding.UMAP_FITS.clear()
+
+
+def test_the_t_sne_start_is_the_codes_principal_plane_at_a_tiny_scale():
+    from aeviewer.core.latent.tsne import pca_start
+
+    data = codes(300).astype(np.float64)
+    start = pca_start(data, seed=0)
+    assert start.shape == (300, 2) and abs(start[:, 0].std() - 1e-4) < 1e-6
+    # The same plane as an SVD's first two components (up to sign): correlations of ±1.
+    centred = data - data.mean(axis=0)
+    pcs = centred @ np.linalg.svd(centred, full_matrices=False)[2][:2].T
+    for i in range(2):
+        assert abs(np.corrcoef(start[:, i], pcs[:, i])[0, 1]) > 0.999

@@ -241,6 +241,8 @@ def warm_up_projections() -> None:
     """
     if has_module("openTSNE"):
         import openTSNE  # noqa: F401
+
+        import aeviewer.core.latent.tsne  # noqa: F401  (and torch, through core.threads: the app has it already)
     if not has_module("umap"):
         return
     import umap
