@@ -31,17 +31,18 @@ def use_for_interactive_work() -> None:
     sys.setswitchinterval(INTERACTIVE_SWITCH_INTERVAL_S)
 
 
-def use_for_bulk_work(background: bool = False) -> None:
+def use_for_bulk_work(background: bool = False, cores: int | None = None) -> None:
     """Call at the start of a worker thread that trains or encodes in bulk.
 
     `background=True` also lowers this thread's CPU priority (Linux: nice is per thread, and the
     thread pool torch starts from here inherits it), so on a machine with few cores the GUI thread
-    runs as soon as it has work and training takes the rest.
+    runs as soon as it has work and training takes the rest. `cores` caps torch's pool for work that
+    runs beside a drag (the nearest-samples search): a pool over every core takes the GUI thread's.
     """
     if background and sys.platform.startswith("linux"):
         with contextlib.suppress(OSError):
             os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
-    torch.set_num_threads(DEFAULT_THREADS)
+    torch.set_num_threads(DEFAULT_THREADS if cores is None else max(1, cores))
 
 
 def free_cores() -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import torch
 
 from aeviewer.core.data.dataset import Dataset
 
@@ -56,7 +57,7 @@ class NearestVectors:
 
     def query(self, vector: np.ndarray, k: int = DEFAULT_K) -> Neighbours:
         """The k nearest stored vectors to `vector` (any shape with the stored size)."""
-        q = np.asarray(vector, dtype=np.float32).reshape(-1)
+        q = np.array(vector, dtype=np.float32).reshape(-1)  # a copy: torch.from_numpy wants it writable
         if q.shape[0] != self.vectors.shape[1]:
             raise ValueError(f"a vector of {q.shape[0]} values does not match the stored {self.vectors.shape[1]}")
         k = max(1, min(int(k), len(self.vectors)))
@@ -67,7 +68,9 @@ class NearestVectors:
         for start in range(0, len(self.vectors), CHUNK):
             block = self.vectors[start : start + CHUNK]
             # |v - q|² = |v|² - 2 v·q + |q|²; |q|² is the same for every row, so it is left out of the ranking
-            score = self._squared[start : start + len(block)] - 2.0 * (block @ q)
+            # torch's product runs on this thread's pool (one core beside a drag); numpy's BLAS takes every core
+            products = torch.mv(torch.from_numpy(block), torch.from_numpy(q)).numpy()
+            score = self._squared[start : start + len(block)] - 2.0 * products
             take = min(k, len(block))
             part = np.argpartition(score, take - 1)[:take]
             best_idx = np.concatenate([best_idx, part + start])
