@@ -59,13 +59,14 @@ def main() -> None:
     if has_module("umap"):
         from aeviewer.core.latent.embedding import umap_embedding
 
+        few = codes[:2_000]  # the inverse's 144 inverse_transform points dominate; the cache's ratio needs no more
         t0 = time.perf_counter()
-        umap_embedding(codes)
+        umap_embedding(few)
         first = time.perf_counter() - t0
         t0 = time.perf_counter()
-        umap_embedding(codes.copy())
+        umap_embedding(few.copy())
         second = time.perf_counter() - t0
-        figures.append(Figure(f"UMAP of {n} codes: second run vs first", second / first, "×", 0.5,
+        figures.append(Figure("UMAP of 2,000 codes: second run vs first", second / first, "×", 0.5,
                               detail=f"{second * 1e3:.1f} ms vs {first:.1f} s (numba compiled before, "
                                      f"as the app's start-up warm-up does)"))
     emit(figures)

@@ -51,3 +51,29 @@ def test_search_by_class_selects_and_zooms_and_a_miss_says_why(make_main_window,
     qtbot.keyClicks(strip.search, "#99999")
     qtbot.keyClick(strip.search, "\r")
     assert "no sample #99999" in strip.search_note.text() and w.state.selected == threes[0]
+
+
+def test_a_burst_of_moves_starts_one_search_now_and_the_newest_one_after_the_pause(qtbot):
+    from types import SimpleNamespace
+
+    from aeviewer.core.data.loaders import load_dataset
+    from aeviewer.core.state import ExplorerState
+    from aeviewer.gui.panels.neighbour_panel import SEARCH_EVERY_MS, NeighbourFinder
+    from aeviewer.gui.views.neighbour_strip import NeighbourStrip
+
+    state = ExplorerState()
+    state.dataset = load_dataset("digits")
+    state.ae_space = SimpleNamespace(model=None)
+    strip = NeighbourStrip()
+    qtbot.addWidget(strip)
+    finder = NeighbourFinder(state, strip, SimpleNamespace(show={"ae": lambda *a: None}))
+    started: list[float] = []
+    finder._runner = SimpleNamespace(submit=lambda key, search, show: started.append(search()), stop=lambda: None)
+    finder._search = lambda space, dataset, xy, image: float(xy[0])
+    for i in range(5):  # five decodes shown within one pause: the first searches at once, the rest wait
+        state.ae_probe = (float(i), 0.0)
+        finder.request(np.zeros(64, np.float32))
+    assert started == [0.0]
+    qtbot.waitUntil(lambda: len(started) == 2, timeout=20 * SEARCH_EVERY_MS)
+    assert started == [0.0, 4.0]  # only the newest of the waiting ones ran
+    finder.close()
