@@ -59,9 +59,9 @@ def slow_drag(window, view, moves: int, frame_s: float = 1 / 60) -> tuple[list[f
     start = probe_pixel(view)
     send_mouse(view, QEvent.Type.MouseButtonPress, start, LEFT, LEFT)
     per_move, longest, shown = [], 0.0, [0]
-    pane = window.samples.ae_probe
-    show = pane.set_sample
-    pane.set_sample = lambda *a, **k: (shown.__setitem__(0, shown[0] + 1), show(*a, **k))
+    # The decoder holds the pane's bound method: count its calls there (patching the pane counted nothing).
+    show = window.decoder.show["ae"]
+    window.decoder.show["ae"] = lambda *a, **k: (shown.__setitem__(0, shown[0] + 1), show(*a, **k))
     for i in range(1, moves + 1):
         t = 2 * np.pi * i / 100
         pos = start + QPointF(120 * np.sin(t), 80 * np.sin(2 * t))
@@ -85,7 +85,7 @@ def slow_drag(window, view, moves: int, frame_s: float = 1 / 60) -> tuple[list[f
     final = window.ae_space.decode_at(view.probe_position())
     if not np.array_equal(window.samples.ae_probe.shown, to_pixels(final, window.shown.sample_shape)):
         raise RuntimeError("the picture does not show the release point")
-    del pane.set_sample
+    window.decoder.show["ae"] = show
     return per_move, longest, shown[0]
 
 

@@ -62,3 +62,22 @@ def test_slow_snapshots_come_less_often(monkeypatch):
     gaps = np.diff(snapshots[:-1])
     assert len(snapshots) >= 3 and np.all(gaps >= 2.5)  # 0.25 s of each 2.5 s: a tenth
     assert len(snapshots) - 1 <= training_s / 2.5 + 1
+
+
+def test_a_snapshot_brings_its_pca_plane_and_the_window_draws_it_as_is(monkeypatch):
+    from aeviewer.core.latent.spaces import AutoencoderSpace, drawable
+
+    data = load_dataset("digits")
+    model = build_model(ModelConfig(input_shape=data.sample_shape, latent_dim=8, hidden=(32,)), seed=0)
+    worker = TrainingWorker(lambda on_pause: Trainer(model, data.x[:640], TrainConfig(epochs=1, batch_size=64),
+                                                     on_pause=on_pause), data.x[:100])
+    got: list[tuple] = []
+    worker.snapshot.connect(lambda *args: got.append(args))
+    worker.trainer = Trainer(model, data.x[:640], TrainConfig(epochs=1, batch_size=64))
+    worker._emit_snapshot()
+    snap_model, codes, plane = got[0]
+    # Fitted in the training thread: the plane of these codes, which the space then uses without refitting.
+    np.testing.assert_allclose(plane.points, AutoencoderSpace.build(snap_model, data.subset(np.arange(100)),
+                                                                    codes).points, atol=1e-5)
+    space = AutoencoderSpace.build(snap_model, data.subset(np.arange(100)), codes, plane)
+    assert space.projection is plane and np.array_equal(space.points, drawable(plane.points))

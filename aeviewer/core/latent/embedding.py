@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from aeviewer.core.errors import AeviewerError
+from aeviewer.core.latent.fit_cache import FitCache, codes_key
 from aeviewer.core.latent.projection import PlaneProjection
 
 if TYPE_CHECKING:
@@ -187,29 +188,10 @@ def tsne_points(codes: np.ndarray, *, seed: int = 0, perplexity: float = 30.0, n
     perplexity = float(min(perplexity, max(2.0, (len(codes) - 1) / 3.0)))
     _check_cancel(cancel)
     if has_module("openTSNE"):
-        from openTSNE import TSNE
+        from aeviewer.core.latent.tsne import opentsne_points
 
-        early = min(250, n_iter // 2)
-        total = early + n_iter
-
-        class Callback:
-            def __init__(self) -> None:
-                self.done = 0
-
-            def __call__(self, iteration: int, error: float, embedding: np.ndarray) -> bool:
-                self.done += 10
-                if progress is not None:
-                    progress(min(self.done, total), total)
-                if intermediate is not None:
-                    intermediate(np.asarray(embedding, np.float32).copy())
-                return cancel is not None and cancel.is_set()  # True stops openTSNE
-
-        tsne = TSNE(n_components=2, perplexity=perplexity, n_iter=n_iter, early_exaggeration_iter=early,
-                    random_state=seed, n_jobs=-1, callbacks=Callback(),
-                    # Barnes-Hut beats FFT up to ~20k points on few cores (10k: 20 s vs 26 s on 2 cores)
-                    negative_gradient_method="bh" if len(codes) <= 20_000 else "fft",
-                    callbacks_every_iters=10, verbose=False)
-        points = np.asarray(tsne.fit(codes), np.float64)
+        points = opentsne_points(codes, seed=seed, perplexity=perplexity, n_iter=n_iter, progress=progress,
+                                 cancel=cancel, intermediate=intermediate)
         _check_cancel(cancel)
     else:
         from sklearn.manifold import TSNE
@@ -229,19 +211,54 @@ def tsne_embedding(codes: np.ndarray, k: int = 8, **kwargs: Any) -> Embedding:
                      f"interpolated (IDW of {idw.k} nearest points)", idw.to_plane, idw.from_plane)
 
 
+UMAP_FITS = FitCache(size=2)
+
+
 def umap_embedding(codes: np.ndarray, *, seed: int = 0, n_neighbors: int = 15, grid: int = 12,
                    progress: Progress | None = None, cancel: threading.Event | None = None) -> Embedding:
     """UMAP picture whose inverse is umap-learn's own `inverse_transform`.
 
     That call takes about half a second per point, far too slow for a live drag, so it is run once
-    here on a grid×grid lattice over the picture and interpolated bilinearly in between.
+    here on a grid×grid lattice over the picture and interpolated bilinearly in between. The same
+    codes with the same settings give the same picture (seeded), so a second run is a cache lookup.
     """
     if not has_module("umap"):
         raise AeviewerError(f"UMAP needs umap-learn, which is not installed: {INSTALL_HINT}")
+    codes = np.asarray(codes, dtype=np.float64)
+    key = ("umap", codes_key(codes), seed, n_neighbors, grid)
+    embedding: Embedding = UMAP_FITS.get_or_fit(
+        key, lambda: _fit_umap(codes, seed=seed, n_neighbors=n_neighbors, grid=grid, progress=progress, cancel=cancel))
+    if progress is not None:
+        progress(1, 1)
+    return embedding
+
+
+def warm_up_projections() -> None:
+    """Import openTSNE and compile umap-learn's numba code on a tiny array, so the user's first t-SNE or
+    UMAP does not wait for them (UMAP's compile takes ~25 s).
+
+    Run once in a background thread at start (gui/app/startup.py); each part is skipped when not installed.
+    """
+    if has_module("openTSNE"):
+        import openTSNE  # noqa: F401
+
+        import aeviewer.core.latent.tsne  # noqa: F401  (and torch, through core.threads: the app has it already)
+    if not has_module("umap"):
+        return
+    import umap
+
+    rng = np.random.default_rng(0)
+    tiny = rng.normal(size=(64, 4))
+    reducer = umap.UMAP(n_components=2, n_neighbors=5, n_epochs=20, random_state=0)
+    points = reducer.fit_transform(tiny)
+    reducer.inverse_transform(points[:2])
+
+
+def _fit_umap(codes: np.ndarray, *, seed: int, n_neighbors: int, grid: int, progress: Progress | None,
+              cancel: threading.Event | None) -> Embedding:
     import umap
     from scipy.interpolate import RegularGridInterpolator
 
-    codes = np.asarray(codes, dtype=np.float64)
     _check_cancel(cancel)
     if progress is not None:
         progress(0, None)

@@ -94,11 +94,15 @@ class AutoencoderSpace:
     _recon: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
-    def build(cls, model: torch.nn.Module, data: Dataset, codes: np.ndarray | None = None) -> AutoencoderSpace:
+    def build(cls, model: torch.nn.Module, data: Dataset, codes: np.ndarray | None = None,
+              projection: Embedding | None = None) -> AutoencoderSpace:
+        """`projection`: the codes' PCA plane when the caller fitted it already (a training snapshot does,
+        in its own thread, so the GUI thread only draws)."""
         model.eval()
         if codes is None:
             codes = encode_array(_autoencoder(model), data.x)
-        projection = pca_embedding(drawable(codes))
+        if projection is None or projection.codes.shape != codes.shape:
+            projection = pca_embedding(drawable(codes))
         return cls(model, data, codes, projection, drawable(projection.points), PointDecoder(model, codes.shape[1]))
 
     def with_embedding(self, embedding: Embedding) -> AutoencoderSpace:

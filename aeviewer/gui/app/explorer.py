@@ -13,6 +13,7 @@ import torch
 from PySide6.QtCore import QObject
 
 from aeviewer.core.data.dataset import Dataset
+from aeviewer.core.latent.embedding import Embedding
 from aeviewer.core.latent.spaces import AutoencoderSpace, DatasetBaseline, pca_error_at, sample_error, shown_samples
 from aeviewer.core.models import build_model
 from aeviewer.core.shapes import format_shape
@@ -109,12 +110,12 @@ class Explorer(QObject):
         if hasattr(w, "presentation"):
             w.presentation.restyle()
 
-    def show_snapshot(self, model: torch.nn.Module, codes: np.ndarray | None) -> None:
+    def show_snapshot(self, model: torch.nn.Module, codes: np.ndarray | None, plane: Embedding | None = None) -> None:
         """Put a (snapshot of the) model's codes in the latent view and redecode at the probe."""
         state, view = self.state, self.w.ae_view
         if state.shown is None:
             return
-        space = state.ae_space = AutoencoderSpace.build(model, state.shown, codes)
+        space = state.ae_space = AutoencoderSpace.build(model, state.shown, codes, plane)
         view.setTitle(f"Autoencoder · {space.projection.label}")
         view.set_points(space.points, state.shown.y, state.shown.class_names)
         self.w.decoder.queue("ae", view.probe_position())

@@ -22,6 +22,7 @@ from aeviewer.gui.actions.training import TrainingController
 from aeviewer.gui.app.explorer import Explorer
 from aeviewer.gui.dialogs.about_dialog import AboutDialog, ReadmeDialog
 from aeviewer.gui.panels.explore_tabs import ExploreDock
+from aeviewer.gui.panels.neighbour_panel import NeighbourFinder, SampleSearch
 from aeviewer.gui.panels.recording_panel import RecordingPanel
 from aeviewer.gui.panels.replay_panel import ReplayPanel
 from aeviewer.gui.panels.samples_panel import SamplesPanel
@@ -83,6 +84,9 @@ class MainWindow(QMainWindow):
         self.explorer = Explorer(self)
         self.set_dataset, self.set_model = self.explorer.set_dataset, self.explorer.set_model
         self.select_sample = self.explorer.select_sample
+        self.neighbours = NeighbourFinder(self.state, self.samples.neighbours, self.decoder, parent=self)
+        self.sample_search = SampleSearch(self.state, self.samples.neighbours, [self.ae_view, self.pca_view],
+                                          self.select_sample, self)
         self.files = FileActions(self, self.settings)
         self.training_ctl = TrainingController(self)
         self.settings_panel.open_dataset_clicked.connect(self.files.open_dataset_dialog)
@@ -208,5 +212,6 @@ class MainWindow(QMainWindow):
         self.density_runner.stop()
         for window in list(self.points_windows):
             window.close()
+        self.neighbours.close()
         super().closeEvent(event)
 

@@ -7,6 +7,7 @@ as soon as the heavy modules are in.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import time
@@ -66,7 +67,18 @@ def warm_up_in_background() -> threading.Thread:
 
     thread = threading.Thread(target=warm_up, name="aeviewer-warm-up", daemon=True)
     thread.start()
+    threading.Thread(target=_warm_up_projections, name="aeviewer-projection-warm-up", daemon=True).start()
     return thread
+
+
+def _warm_up_projections() -> None:
+    """openTSNE's import and umap-learn's numba compile (~25 s) at low priority, long before the user picks them."""
+    from aeviewer.core import threads
+    from aeviewer.core.latent.embedding import warm_up_projections
+
+    threads.use_for_bulk_work(background=True)
+    with contextlib.suppress(Exception):  # a broken umap-learn says so when the user picks UMAP, not at start
+        warm_up_projections()
 
 
 def report_startup(moment: str) -> None:

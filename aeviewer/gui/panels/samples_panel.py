@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.gui.views.image_pane import ImagePane
+from aeviewer.gui.views.neighbour_strip import NeighbourStrip
 
 
 class SamplesPanel(QWidget):
@@ -22,6 +23,8 @@ class SamplesPanel(QWidget):
         probe_grid.addWidget(self.ae_probe, 0, 0)
         probe_grid.addWidget(self.pca_probe, 0, 1)
         layout.addWidget(probe_box, 3)
+        self.neighbours = NeighbourStrip()
+        layout.addWidget(self.neighbours, 2)
 
         self.sample_box = sample_box = QGroupBox(self.NO_SELECTION)
         sample_grid = QGridLayout(sample_box)

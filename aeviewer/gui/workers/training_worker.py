@@ -12,6 +12,8 @@ from PySide6.QtCore import Signal
 
 from aeviewer.core import threads
 from aeviewer.core.errors import AeviewerError
+from aeviewer.core.latent.embedding import pca_embedding
+from aeviewer.core.latent.spaces import drawable
 from aeviewer.core.models.inference import encode_array
 from aeviewer.core.session.recovery import RecoveryAutosaver
 from aeviewer.core.train.formation import Formation, FormationRecorder
@@ -43,7 +45,8 @@ class TrainingWorker(Worker):
     CONTROLLED_BETWEEN_YIELDS = False  # the Trainer pauses between steps and stops on cancel itself
 
     problem = Signal(str)  # a collapse confirmed at an epoch end (one sentence), or "" when it cleared
-    snapshot = Signal(object, object)  # (model copy in eval mode, codes of the shown samples)
+    # (model copy in eval mode, codes of the shown samples, their PCA plane: fitted here, not on the GUI thread)
+    snapshot = Signal(object, object, object)
     formation = Signal(object)  # a copy of the replay frames kept so far (core/train/formation.py), per new frame
 
     def __init__(self, make_trainer: Callable[[PauseHook], Trainer], shown_x: np.ndarray,
@@ -136,4 +139,5 @@ class TrainingWorker(Worker):
         if self.trainer is None:
             return
         model = copy.deepcopy(self.trainer.model).eval()
-        self.snapshot.emit(model, encode_array(model, self.shown_x))
+        codes = encode_array(model, self.shown_x)
+        self.snapshot.emit(model, codes, pca_embedding(drawable(codes)))
