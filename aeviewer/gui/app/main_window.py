@@ -155,10 +155,14 @@ class MainWindow(QMainWindow):
         """Tell the user without blocking: a window-modal box plus the status bar. The app stays usable."""
         self.last_error = message
         self.statusBar().showMessage(message.splitlines()[0], 15000)
+        open_box = getattr(self, "error_box", None)
+        if open_box is not None and open_box.isVisible() and open_box.property("message") == message:
+            return  # the same failure again while its box is open: one box, never a stack of them
         box = QMessageBox(QMessageBox.Icon.Warning, "aeviewer", message.splitlines()[0], parent=self)
         if "\n" in message:
             box.setDetailedText(message)
         box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setProperty("message", message)
         box.open()
         self.error_box = box
 
