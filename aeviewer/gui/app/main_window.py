@@ -30,6 +30,7 @@ from aeviewer.gui.views.icons import app_icon
 from aeviewer.gui.views.loss_plot import LossPlot
 from aeviewer.gui.views.problem_banner import ProblemBanner
 from aeviewer.gui.views.scatter_view import ScatterView, bind_probe
+from aeviewer.gui.views.wheel_guard import install_wheel_guard
 from aeviewer.gui.workers.background import BackgroundTask
 from aeviewer.gui.workers.probe_decoder import ProbeDecoder
 
@@ -108,6 +109,7 @@ class MainWindow(QMainWindow):
         self.menuBar().removeAction(self.help_menu.menuAction())  # Help stays the last menu
         self.menuBar().addAction(self.help_menu.menuAction())
         self.sessions.restore_geometry()
+        install_wheel_guard(self)  # spin boxes and combos take the wheel only when focused
 
     def _add_dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
