@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QScr
 from aeviewer.core import threads
 from aeviewer.core.session.recovery import DEFAULT_INTERVAL_S
 from aeviewer.core.state import ExplorerState
+from aeviewer.gui.actions.close_guard import CloseWhileTraining
 from aeviewer.gui.actions.export_actions import ExportActions
 from aeviewer.gui.actions.file_actions import FileActions
 from aeviewer.gui.actions.menus import build_actions, build_menus
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.select_sample = self.explorer.select_sample
         self.files = FileActions(self, self.settings)
         self.training_ctl = TrainingController(self)
+        self.close_guard = CloseWhileTraining(self)
         self.settings_panel.open_dataset_clicked.connect(self.files.open_dataset_dialog)
         self.ae_view.point_clicked.connect(self.select_sample)
         self.pca_view.point_clicked.connect(self.select_sample)
@@ -188,7 +190,11 @@ class MainWindow(QMainWindow):
             self.files.open_path(urls[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Each owner stops its own work: training, background tasks, run following, background decodes."""
+        """Each owner stops its own work: training, background tasks, run following, background decodes.
+        While training, the close first asks Save / Discard / Cancel (actions/close_guard.py)."""
+        if not self.close_guard.allow_close():
+            event.ignore()
+            return
         self.training_ctl.close()
         for task in list(self._tasks):
             task.cancel()

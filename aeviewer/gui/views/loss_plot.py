@@ -98,6 +98,10 @@ class LossPlot(pg.PlotWidget):
         (x0, x1), (y0, y1) = self.plotItem.vb.viewRange()
         return (x0, x1), (y0, y1)
 
+    def last_step(self) -> int:
+        """The step of the newest point (0 when empty): where the next run of the same model carries on."""
+        return int(max((series[-1] for series in self._steps.values() if series), default=0))
+
     def point_count(self, name: str = "total") -> int:
         return len(self._values.get(name, []))
 
