@@ -16,7 +16,7 @@ import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from aeviewer.core.data.images import display_shape
 from aeviewer.core.errors import AeviewerError
@@ -30,6 +30,7 @@ from aeviewer.core.session.export import (
     tile,
     write_projector_tsv,
 )
+from aeviewer.gui.views.file_dialogs import open_folder, save_file
 
 PNG_SCALE = 2
 
@@ -177,23 +178,25 @@ class ExportActions:
         self.owner.statusBar().showMessage(f"Wrote {shown}", 8000)
 
     def _ask(self, default: str, fn) -> None:
-        name, _ = QFileDialog.getSaveFileName(self.owner, "Export", default, "PNG image (*.png)")
+        name = save_file(self.owner, self.owner.settings, "export", "Export", default, "PNG image (*.png)")
         if name:
             self._run(fn, name if name.lower().endswith(".png") else name + ".png")
 
     def _ask_plot(self, plot: pg.PlotWidget, title: str, kind: str) -> None:
         default = title.lower().replace(" ", "-") + f".{kind}"
-        name, _ = QFileDialog.getSaveFileName(self.owner, f"Export {title}", default, f"{kind.upper()} (*.{kind})")
+        name = save_file(self.owner, self.owner.settings, "export", f"Export {title}", default,
+                         f"{kind.upper()} (*.{kind})")
         if name:
             name = name if name.lower().endswith(f".{kind}") else f"{name}.{kind}"
             self._run(export_plot_png if kind == "png" else export_plot_svg, plot, name)
 
     def _ask_samples_png(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self.owner, "Export panel", "samples.png", "PNG image (*.png)")
+        name = save_file(self.owner, self.owner.settings, "export", "Export panel", "samples.png",
+                         "PNG image (*.png)")
         if name:
             self._run(export_widget_png, self.owner.samples, name if name.lower().endswith(".png") else name + ".png")
 
     def _ask_tsv(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.owner, "Folder for vectors.tsv and metadata.tsv")
+        folder = open_folder(self.owner, self.owner.settings, "export", "Folder for vectors.tsv and metadata.tsv")
         if folder:
             self._run(self.export_tsv, folder)
