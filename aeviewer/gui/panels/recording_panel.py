@@ -287,7 +287,9 @@ class RecordingPanel(QWidget):
             dialog = QProgressDialog(f"Writing {Path(out).name}…", "Cancel", 0, len(positions), w)
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
             dialog.setMinimumDuration(0)
-            task.progressed.connect(lambda done, total: dialog.setValue(int(done)))
+            frames, name = len(positions), Path(out).name
+            task.progressed.connect(lambda done, total: self._show_export_progress(dialog, int(done), int(total),
+                                                                                   frames, name))
             dialog.canceled.connect(task.cancel)
             task.finished.connect(dialog.close)
             self.export_dialog_box = dialog
@@ -296,6 +298,14 @@ class RecordingPanel(QWidget):
         task.failed.connect(lambda message: self._export_failed(task, message))
         w.start_task(task, report_errors=False)  # _export_failed reports, and a cancel is no error
         return task
+
+    @staticmethod
+    def _show_export_progress(dialog: QProgressDialog, done: int, total: int, frames: int, name: str) -> None:
+        """Frames, then the encoder's last pass (core's `encoding_steps`): the bar and its label say which."""
+        dialog.setMaximum(total)
+        dialog.setValue(min(done, total))
+        if done >= frames:
+            dialog.setLabelText(f"Encoding {name}…")
 
     def _export_failed(self, task: BackgroundTask, message: str) -> None:
         if task.cancel_event.is_set():
