@@ -3,6 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 
 .PHONY: run test lint bench clean package fuzz adversarial
 
@@ -11,7 +12,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+# `make run` gives a user everything the README describes: UMAP and t-SNE (projections), GIF/MP4 (export).
+# A stamp of its own, so `make test` does not need umap-learn (numba compiles for ~25 s).
+$(RUN_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,projections,export]'
+	touch $(RUN_STAMP)
+
+run: $(RUN_STAMP)
 	$(BIN)/aeviewer
 
 test: $(STAMP)

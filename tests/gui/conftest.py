@@ -6,6 +6,8 @@ import os
 
 import pytest
 
+from tests.gui.closing import close_discarding
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -34,7 +36,7 @@ def make_main_window(qtbot, tmp_path):
 
     yield factory
     for window in windows:
-        window.close()
+        close_discarding(window)
         worker = window.training_ctl.worker
         assert worker is None or not worker.isRunning(), "training thread outlived the window"
     QApplication.processEvents()

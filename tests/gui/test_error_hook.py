@@ -53,3 +53,14 @@ def test_an_exception_in_a_plain_thread_reaches_the_gui_thread(reporter, qtbot):
 def test_the_hook_is_installed_and_removed(reporter):
     assert sys.excepthook is not sys.__excepthook__
     assert threading.excepthook is not threading.__excepthook__
+
+
+def test_the_same_error_again_counts_in_its_open_box_instead_of_opening_another(reporter, qtbot):
+    for _ in range(3):  # a timer or a retry loop that fails every time
+        QTimer.singleShot(0, _boom)
+    qtbot.waitUntil(lambda: "3 times" in (reporter.boxes[-1].text() if reporter.boxes else ""), timeout=10_000)
+    assert len(reporter.boxes) == 1 and len(reporter.shown) == 1
+    reporter.boxes[0].done(0)  # once it is closed, the next one is a new box again
+    QTimer.singleShot(0, _boom)
+    qtbot.waitUntil(lambda: len(reporter.shown) == 2, timeout=10_000)
+    assert len(reporter.boxes) == 1 and "times" not in reporter.boxes[0].text()

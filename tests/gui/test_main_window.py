@@ -12,6 +12,7 @@ from aeviewer.core.data.images import to_pixels
 from aeviewer.core.state import Status
 from aeviewer.core.train.trainer import TrainConfig, Trainer
 from tests.gui import mouse
+from tests.gui.closing import close_discarding
 
 
 def train_quickly(window, epochs: int = 15) -> None:
@@ -263,7 +264,7 @@ def test_closing_the_window_during_training_stops_the_worker(make_main_window, q
     w.training_ctl.start()
     worker = w.training_ctl.worker
     qtbot.waitUntil(lambda: w.loss_plot.point_count() >= 1, timeout=20_000)
-    w.close()
+    close_discarding(w)  # the close asks first while training
     assert worker.isFinished()
 
 

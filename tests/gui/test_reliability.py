@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from aeviewer.core import atomic
 from aeviewer.core.session.recovery import find_recovery
 from aeviewer.gui.dialogs.recovery_prompt import offer_recovery
+from tests.gui.closing import close_discarding
 
 
 def _weights(model):
@@ -104,7 +105,7 @@ def test_closing_during_training_keeps_the_last_epoch_for_the_next_start(make_ma
     w.recovery_folder = tmp_path / "recovery"
     w.autosave_interval_s = 1e9  # no timed autosave: the close itself must save
     _train(w, qtbot, epochs=2000, until_epochs=1)
-    w.close()
+    close_discarding(w)  # the close asks first while training
     info = find_recovery(w.recovery_folder)
     assert info is not None and info.epochs >= 1
 

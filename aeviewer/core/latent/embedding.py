@@ -122,6 +122,7 @@ class Embedding:
     inverse_label: str  # how plane points become codes, for the UI
     _to_plane: Callable[[np.ndarray], np.ndarray] = field(repr=False)
     _from_plane: Callable[[np.ndarray], np.ndarray] = field(repr=False)
+    note: str = ""  # shown beside the picture when it is not what was asked for (see projection_fallback)
     _spacing: float | None = field(default=None, repr=False)
     _tree: cKDTree | None = field(default=None, repr=False)
 
@@ -141,7 +142,7 @@ class Embedding:
 
     @property
     def is_identity(self) -> bool:
-        return self.method == "pca" and self.latent_dim <= 2
+        return self.latent_dim <= 2 and (self.method == "pca" or bool(self.note))
 
     def to_plane(self, codes: np.ndarray) -> np.ndarray:
         """N×d codes → N×2 plane points (float32)."""
@@ -161,12 +162,41 @@ class Embedding:
         return float(d) / self.spacing
 
 
-def pca_embedding(codes: np.ndarray) -> Embedding:
-    """The default: identity for 2-D codes, else the plane of the first two principal components (exact inverse)."""
+STRIP_NOTE = "A 1-D code: z₁ runs across; the samples are spread down by their index (the height means nothing)."
+
+
+def strip_points(codes: np.ndarray) -> np.ndarray:
+    """A 1-D code drawn against its sample index: x is z₁, y spreads the samples over half the code's range, so
+    they do not all sit on one line. The height carries no meaning; the plane's inverse ignores it."""
+    z = np.asarray(codes, np.float64).reshape(len(codes), -1)[:, 0]
+    height = 0.5 * (float(np.ptp(z)) if len(z) and np.ptp(z) > 0 else 1.0)
+    rows = np.linspace(-height / 2, height / 2, len(z)) if len(z) > 1 else np.zeros(len(z))
+    return np.stack([z, rows], axis=1).astype(np.float32)
+
+
+def projection_fallback(method: str, latent_dim: int) -> str:
+    """Why `method` is not run on codes `latent_dim` wide ("" when it is): t-SNE and UMAP are for codes wider
+    than the plane (they fail on a 1-D code), and a 2-D code *is* the plane."""
+    if method == "pca" or latent_dim > 2:
+        return ""
+    title = METHOD_TITLES.get(method, method)
+    if latent_dim == 1:
+        return f"{title} needs codes wider than 2-D. {STRIP_NOTE}"
+    return f"A 2-D code needs no projection: the plane is the latent space ({title} runs on wider codes)."
+
+
+def pca_embedding(codes: np.ndarray, method: str = "pca") -> Embedding:
+    """The default: identity for 2-D codes, a strip for 1-D codes, else the plane of the first two principal
+    components (exact inverse). `method`: the projection asked for, when it fell back to this one."""
     plane = PlaneProjection.fit(codes)
     inverse = "identity (the plane is the latent space)" if plane.is_identity else "exact (back to the PCA plane)"
-    return Embedding("pca", plane.to_plane(codes), np.asarray(codes), plane.label, inverse,
-                     plane.to_plane, plane.from_plane)
+    codes = np.asarray(codes)
+    note = projection_fallback(method, plane.latent_dim)
+    if plane.latent_dim == 1:
+        return Embedding(method, strip_points(codes), codes, "latent z₁ against the sample index", inverse,
+                         plane.to_plane, plane.from_plane, note=note or STRIP_NOTE)
+    return Embedding(method, plane.to_plane(codes), codes, plane.label, inverse, plane.to_plane, plane.from_plane,
+                     note=note)
 
 
 def _check_cancel(cancel: threading.Event | None) -> None:
@@ -301,8 +331,8 @@ def fit_embedding(method: str, codes: np.ndarray, *, progress: Progress | None =
                   intermediate: Callable[[np.ndarray], None] | None = None, seed: int = 0) -> Embedding:
     """Run one of METHODS on the codes (the GUI calls this on a background thread)."""
     codes = np.asarray(codes)
-    if method == "pca":
-        return pca_embedding(codes)
+    if method == "pca" or (method in METHODS and projection_fallback(method, codes.shape[1])):
+        return pca_embedding(codes, method)
     if len(codes) < 5:
         raise AeviewerError(f"{METHOD_TITLES.get(method, method)} needs at least 5 points; there are {len(codes)}.")
     if method == "tsne":

@@ -16,7 +16,7 @@ import pyqtgraph as pg
 import pyqtgraph.exporters as pg_exporters
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from aeviewer.core.data.images import display_shape
 from aeviewer.core.errors import AeviewerError
@@ -31,6 +31,7 @@ from aeviewer.core.session.export import (
     write_projector_tsv,
 )
 from aeviewer.gui.views.export_scale import scaled_for_export
+from aeviewer.gui.views.file_dialogs import open_folder, save_file
 
 PNG_SCALE = 2
 
@@ -128,7 +129,7 @@ class ExportActions:
     """Builds the Export menu of a MainWindow and runs its exports (file dialogs here, work in core)."""
 
     def __init__(self, window) -> None:
-        self.window = window
+        self.owner = window
         menu = window.menuBar().addMenu("E&xport")
         self.menu = menu
         w = window
@@ -149,7 +150,7 @@ class ExportActions:
     # --- what the menu does (also called by tests) -----------------------------------------------------
     def export_grid(self, path: str | Path, n: int = 15) -> Path:
         """Decodes over an n×n grid spanning the latent view's visible range."""
-        w = self.window
+        w = self.owner
         if w.ae_space is None:
             raise ExportError("no model to decode with")
         (x0, x1), (y0, y1) = w.ae_view.plotItem.vb.viewRange()
@@ -160,7 +161,7 @@ class ExportActions:
         return save_png(path, tile(sample_images(samples, shape, scale), columns=n))
 
     def export_strip(self, path: str | Path, n: int = 12) -> Path:
-        w = self.window
+        w = self.owner
         if w.ae_space is None:
             raise ExportError("no model to decode with")
         idx = np.linspace(0, len(w.shown) - 1, min(n, len(w.shown))).astype(int)
@@ -168,7 +169,7 @@ class ExportActions:
                                                    w.shown.sample_shape))
 
     def export_tsv(self, folder: str | Path) -> tuple[Path, Path]:
-        w = self.window
+        w = self.owner
         if w.ae_space is None:
             raise ExportError("no model: nothing to export")
         return write_projector_tsv(folder, w.ae_space.codes, w.shown.y, w.shown.class_names)
@@ -178,29 +179,31 @@ class ExportActions:
         try:
             out = fn(*args)
         except AeviewerError as exc:
-            self.window.show_error(str(exc))
+            self.owner.show_error(str(exc))
             return
         shown = out[0].parent if isinstance(out, tuple) else out
-        self.window.statusBar().showMessage(f"Wrote {shown}", 8000)
+        self.owner.statusBar().showMessage(f"Wrote {shown}", 8000)
 
     def _ask(self, default: str, fn) -> None:
-        name, _ = QFileDialog.getSaveFileName(self.window, "Export", default, "PNG image (*.png)")
+        name = save_file(self.owner, self.owner.settings, "export", "Export", default, "PNG image (*.png)")
         if name:
             self._run(fn, name if name.lower().endswith(".png") else name + ".png")
 
     def _ask_plot(self, plot: pg.PlotWidget, title: str, kind: str) -> None:
         default = title.lower().replace(" ", "-") + f".{kind}"
-        name, _ = QFileDialog.getSaveFileName(self.window, f"Export {title}", default, f"{kind.upper()} (*.{kind})")
+        name = save_file(self.owner, self.owner.settings, "export", f"Export {title}", default,
+                         f"{kind.upper()} (*.{kind})")
         if name:
             name = name if name.lower().endswith(f".{kind}") else f"{name}.{kind}"
             self._run(export_plot_png if kind == "png" else export_plot_svg, plot, name)
 
     def _ask_samples_png(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self.window, "Export panel", "samples.png", "PNG image (*.png)")
+        name = save_file(self.owner, self.owner.settings, "export", "Export panel", "samples.png",
+                         "PNG image (*.png)")
         if name:
-            self._run(export_widget_png, self.window.samples, name if name.lower().endswith(".png") else name + ".png")
+            self._run(export_widget_png, self.owner.samples, name if name.lower().endswith(".png") else name + ".png")
 
     def _ask_tsv(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self.window, "Folder for vectors.tsv and metadata.tsv")
+        folder = open_folder(self.owner, self.owner.settings, "export", "Folder for vectors.tsv and metadata.tsv")
         if folder:
             self._run(self.export_tsv, folder)

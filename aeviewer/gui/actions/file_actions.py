@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtWidgets import QFileDialog, QMenu, QProgressDialog
+from PySide6.QtWidgets import QMenu, QProgressDialog
 
 from aeviewer.core.data.download import fetch_dataset
 from aeviewer.core.errors import AeviewerError
@@ -19,6 +19,7 @@ from aeviewer.core.session.recovery import clear_recovery
 from aeviewer.core.shapes import model_fit_problem
 from aeviewer.core.state import Status
 from aeviewer.core.train.checkpoint import load_checkpoint, save_checkpoint
+from aeviewer.gui.views.file_dialogs import open_file, open_folder, save_file
 from aeviewer.gui.workers.background import BackgroundTask
 
 if TYPE_CHECKING:
@@ -78,13 +79,13 @@ class FileActions(QObject):
         self.window.statusBar().showMessage(f"Loaded {loaded.dataset.name}: {len(loaded.dataset):,} samples.", 8000)
 
     def open_dataset_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open dataset", str(Path.home()), DATASET_FILTER)
+        path = open_file(self.window, self.settings, "dataset", "Open dataset", DATASET_FILTER)
         if path:
             self.open_path(path)
 
     def open_folder_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self.window,
-                                                "Open dataset folder (MNIST layout, CIFAR-10 or image folders)")
+        path = open_folder(self.window, self.settings, "dataset",
+                           "Open dataset folder (MNIST layout, CIFAR-10 or image folders)")
         if path:
             self.open_path(path)
 
@@ -147,8 +148,8 @@ class FileActions(QObject):
         return True
 
     def load_model_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Load model", str(Path.home()),
-                                              "Models (*.safetensors *.pt *.pth);;All files (*)")
+        path = open_file(self.window, self.settings, "model", "Load model",
+                         "Models (*.safetensors *.pt *.pth);;All files (*)")
         if path:
             self.open_path(path)
 
@@ -157,14 +158,14 @@ class FileActions(QObject):
         if refusal:
             self.window.show_error(refusal)
             return
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save model", str(Path.home() / "model.safetensors"),
-                                              "safetensors (*.safetensors)")
+        path = save_file(self.window, self.settings, "model", "Save model", "model.safetensors",
+                         "safetensors (*.safetensors)")
         if path:
             self.save_model(path if path.endswith(".safetensors") else path + ".safetensors")
 
     # --- following a run ---------------------------------------------------------------------------
     def follow_run_dialog(self) -> None:
-        path = QFileDialog.getExistingDirectory(self.window, "Follow a run folder (written by aeviewer train --run)")
+        path = open_folder(self.window, self.settings, "run", "Follow a run folder (written by aeviewer train --run)")
         if path:
             self.follow_run(path)
 

@@ -9,13 +9,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog
 
 from aeviewer.core.data.dataset import Dataset
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.latent.spaces import DatasetBaseline, load_with_baseline
 from aeviewer.core.session.session import Session, dataset_reference, load_session, save_session
 from aeviewer.core.shapes import model_fit_problem
+from aeviewer.gui.views.file_dialogs import open_file, save_file
 from aeviewer.gui.workers.background import BackgroundTask
 
 SESSION_FILTER = "aeviewer session (*.aev)"
@@ -108,12 +108,13 @@ class SessionActions:
         return task
 
     def open_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.window, "Open session", "", SESSION_FILTER)
+        name = open_file(self.window, self.window.settings, "session", "Open session", SESSION_FILTER)
         if name:
             self.window.files.open_path(name)
 
     def save_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self.window, "Save session", "session.aev", SESSION_FILTER)
+        name = save_file(self.window, self.window.settings, "session", "Save session", "session.aev",
+                         SESSION_FILTER)
         if name:
             self.save(name)
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QLabel
 
 from aeviewer.core.models import Autoencoder, build_model
 from aeviewer.core.session.recovery import RecoveryAutosaver, clear_recovery
 from aeviewer.core.state import Status
+from aeviewer.core.train.progress_line import progress_line
 from aeviewer.core.train.trainer import Trainer, resolve_device
 from aeviewer.gui.workers.training_worker import TrainingWorker
 
@@ -24,6 +27,13 @@ class TrainingController(QObject):
         self.window, self.state, self.panel = window, window.state, window.settings_panel
         self.worker: TrainingWorker | None = None
         self.notices: list[str] = []  # e.g. out-of-memory fallbacks, shown in the status
+        # Where people look: the live state sits in the status bar (the panel's status is below the fold).
+        self.status_label = QLabel("")
+        self.status_label.setObjectName("training_status")
+        window.statusBar().addPermanentWidget(self.status_label)
+        # A second Train on the same model carries on: its epochs and steps count from where the last run ended.
+        self.epoch_base = self.step_base = 0
+        self.started_at = time.monotonic()
         self.panel.train_clicked.connect(self.start)
         self.panel.pause_clicked.connect(self.toggle_pause)
         self.panel.cancel_clicked.connect(self.cancel)
@@ -51,6 +61,8 @@ class TrainingController(QObject):
         autosaver = RecoveryAutosaver(state.dataset.name, state.reopen_spec(), tuple(state.dataset.x.shape), config,
                                       interval_s=w.autosave_interval_s, folder=w.recovery_folder)
         self.notices = []
+        self.epoch_base, self.step_base = len(state.history), w.loss_plot.last_step()  # 0, 0 for a new model
+        self.started_at = time.monotonic()
         self.worker = TrainingWorker(lambda on_pause: Trainer(model, train.x, config, on_pause=on_pause),
                                      state.shown.x, autosaver=autosaver, shown_y=state.shown.y,
                                      replay=state.formation)
@@ -67,6 +79,7 @@ class TrainingController(QObject):
         self.panel.progress.setRange(0, config.epochs)
         self.panel.progress.setValue(0)
         self.panel.status.setText(f"Starting on {resolve_device(config.device)}…")
+        self.status_label.setText(f"Training: starting on {resolve_device(config.device)}…")
         state.status = Status.TRAINING
         self.worker.start()
 
@@ -85,6 +98,7 @@ class TrainingController(QObject):
         if self.worker is not None and self.worker.is_paused:  # not a stale acknowledgement
             self.state.status = Status.PAUSED
             self.panel.status.setText("Paused. Press Pause again (or Space) to go on.")
+            self.status_label.setText("Paused: Space goes on")
 
     def _on_resumed(self) -> None:
         if self.worker is not None and self.state.status is Status.PAUSED:
@@ -98,12 +112,15 @@ class TrainingController(QObject):
 
     def _on_progress(self, event: Any) -> None:
         self.panel.progress.setValue(event.epoch - (0 if event.epoch_done else 1))
-        self.panel.status.setText(f"epoch {event.epoch}/{event.epochs} · step {event.step:,}<br>"
+        epoch, step = self.epoch_base + event.epoch, self.step_base + event.step
+        self.panel.status.setText(f"epoch {epoch}/{self.epoch_base + event.epochs} · step {step:,}<br>"
                                   f"{event.samples_per_s:,.0f} samples/s on {event.device}<br>"
                                   + " · ".join(f"{k} {v:.4g}" for k, v in event.losses.items()))
-        self.window.loss_plot.add(event.step, event.losses)
+        self.status_label.setText(progress_line(event, time.monotonic() - self.started_at, self.epoch_base))
+        self.window.loss_plot.add(step, event.losses)
         if event.epoch_done:
             self.state.history.append(dict(event.losses))
+            self.window.explorer.update_comparison()  # AE vs PCA from the latest snapshot, every epoch
         if event.notice:
             self.notices.append(event.notice)
             self.window.statusBar().showMessage(event.notice, 15000)
@@ -121,13 +138,16 @@ class TrainingController(QObject):
         if worker is not None:
             worker.wait()
         self.panel.set_training(False)
-        done = len(worker.trainer.history) if worker is not None and worker.trainer is not None else 0
+        ran = len(worker.trainer.history) if worker is not None and worker.trainer is not None else 0
+        done = self.epoch_base + ran
         if completed:
             text = f"Finished after {done} epoch(s). Space trains on."
+            self.status_label.setText(f"Finished: epoch {done}")
         else:  # the trainer restored the last completed epoch: offer to keep it
             text = (f"Stopped: the model is as of epoch {done}, the last completed one. "
                     "Save it with File ▸ Save model (Ctrl+S); Space trains on.")
-            w.statusBar().showMessage(text, 15000)
+            self.status_label.setText(f"Stopped at epoch {done}")
+        w.statusBar().showMessage(text, 15000)
         notes = self.notices + ([worker.autosaver.error] if worker and worker.autosaver
                                 and worker.autosaver.error else [])
         if self.state.training_problem:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QScr
 from aeviewer.core import threads
 from aeviewer.core.session.recovery import DEFAULT_INTERVAL_S
 from aeviewer.core.state import ExplorerState
+from aeviewer.gui.actions.close_guard import CloseWhileTraining
 from aeviewer.gui.actions.export_actions import ExportActions
 from aeviewer.gui.actions.file_actions import FileActions
 from aeviewer.gui.actions.menus import build_actions, build_menus
@@ -32,6 +33,7 @@ from aeviewer.gui.views.icons import app_icon
 from aeviewer.gui.views.loss_plot import LossPlot
 from aeviewer.gui.views.problem_banner import ProblemBanner
 from aeviewer.gui.views.scatter_view import ScatterView, bind_probe
+from aeviewer.gui.views.wheel_guard import install_wheel_guard
 from aeviewer.gui.workers.background import BackgroundTask
 from aeviewer.gui.workers.latest_only import LatestOnlyRunner
 from aeviewer.gui.workers.probe_decoder import ProbeDecoder
@@ -89,6 +91,7 @@ class MainWindow(QMainWindow):
                                           self.select_sample, self)
         self.files = FileActions(self, self.settings)
         self.training_ctl = TrainingController(self)
+        self.close_guard = CloseWhileTraining(self)
         self.settings_panel.open_dataset_clicked.connect(self.files.open_dataset_dialog)
         self.ae_view.point_clicked.connect(lambda i: self.select_sample(self.replay.sample_index(i)))
         self.pca_view.point_clicked.connect(self.select_sample)
@@ -121,6 +124,7 @@ class MainWindow(QMainWindow):
         self.menuBar().removeAction(self.help_menu.menuAction())  # Help stays the last menu
         self.menuBar().addAction(self.help_menu.menuAction())
         self.sessions.restore_geometry()
+        install_wheel_guard(self)  # spin boxes and combos take the wheel only when focused
 
     def _add_dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
         dock = QDockWidget(title, self)
@@ -174,10 +178,14 @@ class MainWindow(QMainWindow):
         """Tell the user without blocking: a window-modal box plus the status bar. The app stays usable."""
         self.last_error = message
         self.statusBar().showMessage(message.splitlines()[0], 15000)
+        open_box = getattr(self, "error_box", None)
+        if open_box is not None and open_box.isVisible() and open_box.property("message") == message:
+            return  # the same failure again while its box is open: one box, never a stack of them
         box = QMessageBox(QMessageBox.Icon.Warning, "aeviewer", message.splitlines()[0], parent=self)
         if "\n" in message:
             box.setDetailedText(message)
         box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.setProperty("message", message)
         box.open()
         self.error_box = box
 
@@ -201,7 +209,11 @@ class MainWindow(QMainWindow):
             self.files.open_path(urls[0])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        """Each owner stops its own work: training, background tasks, run following, background decodes."""
+        """Each owner stops its own work: training, background tasks, run following, background decodes.
+        While training, the close first asks Save / Discard / Cancel (actions/close_guard.py)."""
+        if not self.close_guard.allow_close():
+            event.ignore()
+            return
         self.training_ctl.close()
         for task in list(self._tasks):
             task.cancel()

@@ -8,10 +8,12 @@ from importlib.metadata import PackageNotFoundError, metadata
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from aeviewer import __version__
+from aeviewer.core.user_guide import user_guide
 from aeviewer.gui.views.icons import app_icon
 
 HOMEPAGE = "https://github.com/aeviewer/aeviewer"  # placeholder until the project has a public home
@@ -96,7 +98,10 @@ class ReadmeDialog(QDialog):
         layout = QVBoxLayout(self)
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(True)
-        self.browser.setMarkdown(readme_markdown())
+        source = Path(__file__).resolve().parents[3]
+        if (source / "docs").is_dir():  # a checkout: the README's pictures are there
+            self.browser.setSearchPaths([str(source)])
+        self.browser.setMarkdown(user_guide(readme_markdown()))
         layout.addWidget(self.browser)
         online = QLabel(f'Online: <a href="{README_URL}">{README_URL}</a>')
         online.setOpenExternalLinks(True)
@@ -104,3 +109,40 @@ class ReadmeDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_images()
+
+    def fit_images(self) -> None:
+        """Scale every picture down to the text width (a column's width in a table) and let code lines wrap:
+        screenshots are wider than the dialog, and a page wider than the view needs a sideways scroll."""
+        doc = self.browser.document()
+        width = self.browser.viewport().width() - 2 * int(doc.documentMargin()) - 8
+        changes = []
+        block = doc.begin()
+        while block.isValid():
+            if block.blockFormat().nonBreakableLines():  # a code block: a long line would widen the page
+                wrapping = block.blockFormat()
+                wrapping.setNonBreakableLines(False)
+                QTextCursor(block).setBlockFormat(wrapping)
+            table = QTextCursor(block).currentTable()
+            limit = max(120, (width // table.columns() - 12) if table is not None else width)
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                if fragment.charFormat().isImageFormat():
+                    image = fragment.charFormat().toImageFormat()
+                    natural = doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(image.name()))
+                    if isinstance(natural, (QImage, QPixmap)) and natural.width() > 0:
+                        shown = min(limit, natural.width())
+                        image.setWidth(shown)
+                        image.setHeight(natural.height() * shown / natural.width())
+                        changes.append((fragment.position(), fragment.length(), image))
+                it += 1
+            block = block.next()
+        cursor = QTextCursor(doc)
+        for position, length, image in changes:  # after the walk: a format change may split the fragments
+            cursor.setPosition(position)
+            cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setCharFormat(image)

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFileDialog
 
 from aeviewer.core.errors import AeviewerError
 from aeviewer.core.models.user_model import load_user_model
+from aeviewer.gui.views.file_dialogs import open_file
 
 if TYPE_CHECKING:
     from aeviewer.gui.app.main_window import MainWindow
@@ -39,7 +40,7 @@ def open_user_model(window: MainWindow, code: str | Path, weights: str | Path | 
 
 
 def open_user_model_dialog(window: MainWindow) -> None:
-    code, _ = QFileDialog.getOpenFileName(window, "Your model's Python file", str(Path.home()), "Python (*.py)")
+    code = open_file(window, window.settings, "user_model", "Your model's Python file", "Python (*.py)")
     if not code:
         return
     weights, _ = QFileDialog.getOpenFileName(window, "Its weights", str(Path(code).parent),

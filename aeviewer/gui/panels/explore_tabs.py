@@ -17,7 +17,12 @@ from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
 from aeviewer.core.data.corruption import corrupt
 from aeviewer.core.data.dataset import Dataset
 from aeviewer.core.data.images import to_pixels
-from aeviewer.core.latent.embedding import METHOD_TITLES, EmbeddingCancelled, fit_embedding
+from aeviewer.core.latent.embedding import (
+    METHOD_TITLES,
+    EmbeddingCancelled,
+    fit_embedding,
+    projection_fallback,
+)
 from aeviewer.core.latent.generation import CodeSampler
 from aeviewer.core.latent.interpolation import attribute_vector, class_mean, interpolate
 from aeviewer.core.latent.manifold import mosaic
@@ -235,8 +240,8 @@ class ExploreDock(QDockWidget):
     def _start_projection(self, method: str) -> None:
         if self.space is None or not self.projection.availability[method][0]:
             return
-        if method == "pca":
-            self._adopt(fit_embedding("pca", self.space.codes))
+        if method == "pca" or projection_fallback(method, self.space.latent_dim):
+            self._adopt(fit_embedding(method, self.space.codes))  # instant; a code too narrow falls back to its plane
             return
         codes = self.space.codes
         task = BackgroundTask(run_projection, method, codes, takes_progress=True, intermediate=self._relay.frame.emit)
@@ -244,6 +249,7 @@ class ExploreDock(QDockWidget):
         self.projection.set_running(True, f"{METHOD_TITLES[method]}… %p%")
         task.progressed.connect(self.projection.set_progress)
         task.succeeded.connect(lambda emb, t=task, c=codes: self._projection_done(t, emb, c))
+        task.failed.connect(lambda _message, t=task: setattr(t, "failed_on", codes))
         task.finished.connect(lambda t=task: self._task_finished(t))
         self.start_task(task)
 
@@ -259,14 +265,19 @@ class ExploreDock(QDockWidget):
         space, w = self.space, self.state
         if space is None:
             return
-        if task.cancel_event.is_set():  # put back the picture the intermediate frames replaced
+        failed_on = getattr(task, "failed_on", None)
+        if task.cancel_event.is_set() or failed_on is space.codes:
+            # Put back the picture the intermediate frames replaced, and the selector says what is shown again.
+            # A failure on these codes is not retried: it would fail (and report) again, endlessly.
             self.ae_view.set_points(space.points, self.shown.y, self.shown.class_names)
-            self.state.projection = space.projection.method  # and the selector says what is shown again
+            self.state.projection = space.projection.method
             combo = self.projection.method
             combo.blockSignals(True)
             combo.setCurrentIndex(combo.findData(self.state.projection))
             combo.blockSignals(False)
-            self.projection.note.setText("Cancelled.")
+            self.projection.note.setText("Cancelled." if failed_on is None else
+                                         f"{METHOD_TITLES[task.args[0]]} failed; showing "
+                                         f"{METHOD_TITLES[space.projection.method]}.")
         elif space.projection.method != self.state.projection and not w.training:
             self._start_projection(self.state.projection)  # the codes changed while it ran: run on the new ones
 
@@ -286,6 +297,8 @@ class ExploreDock(QDockWidget):
         code = self.space.code_at(self.ae_view.probe_position())
         w.ae_space = self.space.with_embedding(embedding)
         self.ae_view.setTitle(f"Autoencoder · {embedding.label}")
+        if embedding.note:
+            self.projection.note.setText(embedding.note)
         self.ae_view.set_points(w.ae_space.points, self.shown.y, self.shown.class_names)
         self.ae_view.follow_data()
         self.trust.update(w.ae_space.codes, w.ae_space.points, w.training)

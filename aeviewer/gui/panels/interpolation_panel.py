@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from aeviewer.gui.views.class_combos import fill_class_combos
+from aeviewer.gui.views.icons import media_icon, show_playing
 from aeviewer.gui.views.mosaic_pane import MosaicPane
 
 ENDS = {"selected": "last two selected samples", "classes": "two class means"}
@@ -50,7 +51,7 @@ class InterpolationPanel(QWidget):
         layout.addWidget(self.status)
         self.strip = MosaicPane(min_height=60)
         layout.addWidget(self.strip, 1)
-        self.play_button = QPushButton("▶ Play")
+        self.play_button = QPushButton(media_icon("play"), "Play")
         self.play_button.setCheckable(True)
         layout.addWidget(self.play_button)
         for combo in (self.ends, self.class_a, self.class_b, self.kind):
@@ -74,5 +75,5 @@ class InterpolationPanel(QWidget):
         self.changed.emit()
 
     def _play(self, on: bool) -> None:
-        self.play_button.setText("⏸ Pause" if on else "▶ Play")
+        show_playing(self.play_button, on)
         self.play_toggled.emit(on)

@@ -16,7 +16,6 @@ import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -30,6 +29,8 @@ from aeviewer.core.errors import AeviewerError
 from aeviewer.core.latent.spaces import PointDecoder
 from aeviewer.core.session.export import ScatterRenderer, path_frames, write_animation
 from aeviewer.core.session.recording import ProbePath, class_centre_tour, load_probe_path
+from aeviewer.gui.views.file_dialogs import open_file, save_file
+from aeviewer.gui.views.icons import media_icon, show_playing
 from aeviewer.gui.workers.background import BackgroundTask
 
 if TYPE_CHECKING:
@@ -65,7 +66,7 @@ class RecordingPanel(QWidget):
         self._frame = 0
         self.export_task: BackgroundTask | None = None
 
-        self.record_button = QPushButton("● Record drag")
+        self.record_button = QPushButton(media_icon("record"), "Record drag")
         self.record_button.setCheckable(True)
         self.record_button.setToolTip("Toggle, then drag the probe in the latent view (Ctrl+R)")
         self.path_list = QListWidget()
@@ -75,7 +76,7 @@ class RecordingPanel(QWidget):
         self.speed.setSingleStep(0.25)
         self.speed.setValue(1.0)
         self.speed.setSuffix("×")
-        self.play_button = QPushButton("▶ Play")
+        self.play_button = QPushButton(media_icon("play"), "Play")
         self.play_button.setCheckable(True)
         self.tour_button = QPushButton("Tour class centres")
         self.save_button = QPushButton("Save path…")
@@ -214,7 +215,7 @@ class RecordingPanel(QWidget):
     def _sync_button(self, on: bool) -> None:
         self.play_button.blockSignals(True)
         self.play_button.setChecked(on)
-        self.play_button.setText("❚❚ Pause" if on else "▶ Play")
+        show_playing(self.play_button, on)
         self.play_button.blockSignals(False)
         self.playing_changed.emit(on)
 
@@ -250,9 +251,10 @@ class RecordingPanel(QWidget):
     def save_path_dialog(self) -> None:
         path = self.current_path()
         if path is None:
-            self.owner.show_error("Record a path first (● Record drag, then drag the probe).")
+            self.owner.show_error("Record a path first (Record drag, then drag the probe).")
             return
-        name, _ = QFileDialog.getSaveFileName(self, "Save probe path", f"{path.name}.json", "Probe path (*.json)")
+        name = save_file(self, self.owner.settings, "path", "Save probe path", f"{path.name}.json",
+                         "Probe path (*.json)")
         if name:
             try:
                 self.save_path(name, path)
@@ -260,7 +262,7 @@ class RecordingPanel(QWidget):
                 self.owner.show_error(str(exc))
 
     def load_path_dialog(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Load probe path", "", "Probe path (*.json)")
+        name = open_file(self, self.owner.settings, "path", "Load probe path", "Probe path (*.json)")
         if name:
             try:
                 self.load_path(name)
@@ -292,7 +294,9 @@ class RecordingPanel(QWidget):
             dialog = QProgressDialog(f"Writing {Path(out).name}…", "Cancel", 0, len(positions), w)
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
             dialog.setMinimumDuration(0)
-            task.progressed.connect(lambda done, total: dialog.setValue(int(done)))
+            frames, name = len(positions), Path(out).name
+            task.progressed.connect(lambda done, total: self._show_export_progress(dialog, int(done), int(total),
+                                                                                   frames, name))
             dialog.canceled.connect(task.cancel)
             task.finished.connect(dialog.close)
             self.export_dialog_box = dialog
@@ -302,6 +306,14 @@ class RecordingPanel(QWidget):
         w.start_task(task, report_errors=False)  # _export_failed reports, and a cancel is no error
         return task
 
+    @staticmethod
+    def _show_export_progress(dialog: QProgressDialog, done: int, total: int, frames: int, name: str) -> None:
+        """Frames, then the encoder's last pass (core's `encoding_steps`): the bar and its label say which."""
+        dialog.setMaximum(total)
+        dialog.setValue(min(done, total))
+        if done >= frames:
+            dialog.setLabelText(f"Encoding {name}…")
+
     def _export_failed(self, task: BackgroundTask, message: str) -> None:
         if task.cancel_event.is_set():
             self.owner.statusBar().showMessage("Export cancelled; nothing was written.", 8000)
@@ -309,8 +321,8 @@ class RecordingPanel(QWidget):
             self.owner.show_error(message)
 
     def export_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "Export animation", "probe-path.gif",
-                                              "Animated GIF (*.gif);;MP4 video (*.mp4)")
+        name = save_file(self, self.owner.settings, "export", "Export animation", "probe-path.gif",
+                         "Animated GIF (*.gif);;MP4 video (*.mp4)")
         if name:
             if Path(name).suffix.lower() not in (".gif", ".mp4"):
                 name += ".gif"

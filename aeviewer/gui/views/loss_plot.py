@@ -133,6 +133,10 @@ class LossPlot(pg.PlotWidget):
         """Where the replay cursor stands, None when it is hidden."""
         return None if self.cursor is None or not self.cursor.isVisible() else float(self.cursor.value())
 
+    def last_step(self) -> int:
+        """The step of the newest point (0 when empty): where the next run of the same model carries on."""
+        return int(max((series[-1] for series in self._steps.values() if series), default=0))
+
     def point_count(self, name: str = "total") -> int:
         return len(self._values.get(name, []))
 
