@@ -78,7 +78,7 @@ class ExploreDock(QDockWidget):
                              (self.generation, "Sample"), (self.selection, "Select"),
                              (self.denoise, "Denoise")):
             self.tabs.addTab(panel, title)
-        self.setWidget(self.tabs)
+        self.setWidget(self.tabs.with_titles())
         self.tabs.currentChanged.connect(lambda *_: self.update_denoise() if self.tabs.currentWidget() is self.denoise
                                          else None)
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
