@@ -29,11 +29,12 @@ def resize_to(qtbot, window, size: QSize) -> None:
 
 
 def layout_of(window) -> dict[str, object]:
-    """What Esc must give back: the geometry, every dock's place and size, the splitters."""
+    """What Esc must give back: the geometry, every dock's place and size, the splitters, the legends."""
     docks = {d.objectName(): (d.width(), d.height()) for d in window.findChildren(QDockWidget) if shown_dock(d)}
     main = window.centralWidget()  # the views and the samples over the loss plot
+    legends = [view.legend.sceneBoundingRect().getRect() for view in (window.ae_view, window.pca_view)]
     return {"geometry": window.geometry().getRect(), "docks": docks, "top": main.widget(0).sizes(),
-            "main": main.sizes(), "loss": window.loss_plot.isVisible()}
+            "main": main.sizes(), "loss": window.loss_plot.isVisible(), "legends": legends}
 
 
 @pytest.mark.parametrize("size", [QSize(1280, 720), QSize(1920, 1080)], ids=["720p", "1080p"])

@@ -9,11 +9,13 @@ Esc leaves.
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QWidget
 
 from aeviewer.core.session.recording import class_centres
+from aeviewer.gui.views.pyqtgraph_items import fit_legend
 from aeviewer.gui.views.scatter_view import ScatterView
 from aeviewer.gui.views.themes import THEMES, apply_theme
 
@@ -136,6 +138,10 @@ class PresentationController(QObject):
             self._docks_pending = True
             self._restore_docks()
         apply_theme(w, self.theme, large=on)
+        for plot in w.findChildren(pg.PlotWidget):  # legends follow their smaller type back down
+            legend = getattr(plot, "legend", None)
+            if isinstance(legend, pg.LegendItem):
+                fit_legend(legend)
 
     def _restore_docks(self, tries: int = 3) -> None:
         """Dock state and splitters as before; again on the next pass while a re-shown dock is still being
