@@ -113,6 +113,24 @@ def test_the_window_never_outgrows_the_screen(make_main_window, qtbot):
     assert available.contains(w.frameGeometry()), (w.frameGeometry(), available)
 
 
+def test_the_startup_frame_fits_the_screen_and_takes_the_remembered_geometry(make_main_window, qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from aeviewer.gui.app.startup import StartupFrame
+
+    settings = QSettings(str(tmp_path / "frame.ini"), QSettings.Format.IniFormat)
+    frame = StartupFrame(settings)  # the explorer takes its place and size when torch has loaded
+    qtbot.addWidget(frame)
+    available = frame.screen().availableGeometry()
+    assert frame.width() <= available.width() and frame.height() <= available.height()
+    w = make_main_window(size=None)
+    w.resize(640, 480)
+    settings.setValue("geometry", w.saveGeometry())
+    again = StartupFrame(settings)
+    qtbot.addWidget(again)
+    assert again.size() == QSize(640, 480)
+
+
 @pytest.mark.parametrize("size", [QSize(1600, 1000), SMALL_SCREEN], ids=["default", "small"])
 def test_every_explore_tab_is_in_sight_and_its_page_fits_the_dock(make_main_window, qtbot, size):
     w = make_main_window()
