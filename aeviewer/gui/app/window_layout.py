@@ -2,8 +2,9 @@
 
 The central area is two splitters: the scatters and the samples panel side by side, the loss plot below.
 When the window gets small, the samples panel and then the left docks shrink (their contents scroll) before
-a scatter goes under `SCATTER_MIN_PX`. Presentation mode moves the samples panel under the scatters as a
-strip, so each scatter gets about half the width; leaving puts it back exactly as it was.
+a scatter goes under `SCATTER_MIN_PX`, and the loss plot gives up height. Presentation mode moves the
+samples panel under the scatters as a strip, so each scatter gets about half the width; leaving puts it
+back exactly as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ SCATTER_MIN_PX = 250  # below this a scatter of ten classes stops being readable
 SCATTER_COMFORT_PX = 400  # the panels grow back only while both scatters keep this much
 DOCK_MIN_PX = 220  # the left docks scroll sideways below their content's width, down to this
 DOCK_USUAL_PX, SAMPLES_USUAL_PX = 330, 330  # their widths on a roomy screen
+LOSS_MIN_PX, LOSS_USUAL_PX = 120, 220  # the loss plot's height on a short window, and on a tall one
 START_SIZE = QSize(1500, 900)
 FRAME_ALLOWANCE = QSize(16, 48)  # a window manager's borders and title bar, unknown until shown
 STRIP_SHARE = 0.38  # of the height, for the samples strip in presentation mode
@@ -63,8 +65,8 @@ class ViewsLayout(QObject):
         if event.type() == QEvent.Type.Resize:  # act after the layout has settled
             if obj is self.top:
                 self._balance_timer.start()
-            elif obj is self.main and self.presenting:
-                self._refit_timer.start()
+            elif obj is self.main:
+                (self._refit_timer if self.presenting else self._balance_timer).start()
         return False
 
     def left_docks(self) -> list[QDockWidget]:
@@ -77,6 +79,7 @@ class ViewsLayout(QObject):
         once both scatters are comfortable again, the panels grow back towards their usual width."""
         if self.presenting or not self.top.isVisible():
             return
+        self._balance_height()
         ae, pca, side = self.top.sizes()
         docks = self.left_docks()
         dock = max((d.width() for d in docks), default=0)
@@ -100,6 +103,19 @@ class ViewsLayout(QObject):
             self.top.setSizes([ae - grown // 2, pca - grown + grown // 2, side + grown])
         if spare > 0 and docks and dock < DOCK_USUAL_PX:
             self.window.resizeDocks(docks, [min(DOCK_USUAL_PX, dock + spare)] * len(docks), Qt.Orientation.Horizontal)
+
+    def _balance_height(self) -> None:
+        """On a short window the loss plot gives the scatters height, down to a quarter of it; on a tall
+        one it grows back to its usual height."""
+        top, loss = self.main.sizes()[:2]
+        if top < SCATTER_COMFORT_PX and loss > LOSS_MIN_PX:
+            target = max(LOSS_MIN_PX, (top + loss) // 4)
+        elif loss < LOSS_USUAL_PX:
+            target = loss + max(0, min(LOSS_USUAL_PX - loss, top - SCATTER_COMFORT_PX - 100))
+        else:
+            return
+        if target != loss:
+            self.main.setSizes([top + loss - target, target])
 
     # --- presentation ---------------------------------------------------------------------------------
     def set_presenting(self, on: bool) -> None:
