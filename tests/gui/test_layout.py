@@ -96,11 +96,17 @@ def test_a_small_laptop_screen_still_shows_two_usable_scatters(make_main_window,
     hint = w.minimumSizeHint()
     assert hint.width() <= SMALL_SCREEN.width() and hint.height() <= SMALL_SCREEN.height()
     resize_to(qtbot, w, SMALL_SCREEN)
-    assert w.ae_view.width() >= SCATTER_MIN_PX and w.pca_view.width() >= SCATTER_MIN_PX
+    try:  # the samples panel, then the docks give way, each after the resize it causes
+        qtbot.waitUntil(lambda: min(w.ae_view.width(), w.pca_view.width()) >= SCATTER_MIN_PX, timeout=2000)
+    finally:
+        assert w.ae_view.width() >= SCATTER_MIN_PX and w.pca_view.width() >= SCATTER_MIN_PX
     assert w.ae_view.height() >= SCATTER_MIN_PX and w.pca_view.height() >= SCATTER_MIN_PX
     assert clipped_texts(w) == []
     resize_to(qtbot, w, QSize(1600, 1000))  # room again: the side panels come back to their usual width
-    assert w.samples.width() >= 300 and w.settings_dock.width() >= 300
+    try:
+        qtbot.waitUntil(lambda: w.samples.width() >= 300 and w.settings_dock.width() >= 300, timeout=2000)
+    finally:
+        assert w.samples.width() >= 300 and w.settings_dock.width() >= 300
 
 
 def test_the_window_never_outgrows_the_screen(make_main_window, qtbot):
