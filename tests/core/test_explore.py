@@ -121,6 +121,14 @@ def test_pca_space_inverts_its_plane_and_compares_at_k():
         data.split(test=False), data.split(test=True), 1)
 
 
+def test_pca_places_samples_where_it_shows_them_and_a_decode_of_its_plane_back_on_that_point():
+    data = small_dataset()
+    space = PcaSpace.build(data.split(test=False), data.split(test=True))
+    np.testing.assert_allclose(space.place_samples(space.data.x[:5]), space.points[:5], atol=1e-5)
+    xy = np.array([0.3, -0.2])
+    np.testing.assert_allclose(space.place_samples(space.decode_at(xy)[None]), [xy], atol=1e-4)
+
+
 def test_pixels_for_images_vectors_and_colour():
     assert display_shape((1, 8, 8)) == (8, 8, 1)
     assert display_shape((64,)) == (8, 8, 1)

@@ -9,6 +9,7 @@ import pytest
 from tests.gui.closing import close_discarding
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+TEST_WINDOW_SIZE = (1500, 900)
 
 
 @pytest.fixture
@@ -23,10 +24,12 @@ def make_main_window(qtbot, tmp_path):
     before = set(QApplication.topLevelWidgets())
     windows = []
 
-    def factory(dataset="digits", show=True):
+    def factory(dataset="digits", show=True, size=TEST_WINDOW_SIZE):
         settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
         window = MainWindow(settings=settings)
         qtbot.addWidget(window)
+        if size is not None and settings.value("geometry") is None:  # the window fits its start size to the
+            window.resize(*size)  # screen, the offscreen one is 800x800: most tests drive a desktop-sized window
         window.set_dataset(load_dataset(dataset) if isinstance(dataset, str) else dataset)
         if show:
             window.show()

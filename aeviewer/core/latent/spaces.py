@@ -189,6 +189,11 @@ class PcaSpace:
         result: np.ndarray = self.baseline.inverse_transform(np.asarray(xy, dtype=np.float64).reshape(1, -1))[0]
         return result
 
+    def place_samples(self, samples: np.ndarray) -> np.ndarray:
+        """Where samples (e.g. the autoencoder's decodes) land on PCA's plane: links the two probes."""
+        result: np.ndarray = self.baseline.transform(samples)
+        return result[:, :2].astype(np.float32)
+
     def reconstruction(self, index: int) -> np.ndarray:
         result: np.ndarray = self.baseline.reconstruct(self.data.flat[index : index + 1])[0]
         return result

@@ -1,23 +1,32 @@
 """Presentation mode: full screen, large type and markers, side panels hidden, driven from the keyboard.
 
-Keys while presenting: arrows move the probe; `[` / `]` jump to the two ends of the interpolation path
-(Explore ▸ Path), or without one step to the previous / next class centre; space plays or pauses the
-selected recording or the class-centre tour; 0-9 jump to that class's centre; F11 or Esc leaves.
+Keys while presenting move both probes, autoencoder and PCA, together: arrows by a step; `[` / `]` to the
+two ends of the interpolation path (Explore ▸ Path), or without one to the previous / next class centre;
+0-9 to that class's centre. Space plays or pauses the selected recording or the class-centre tour; F11 or
+Esc leaves.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, Qt
+import pyqtgraph as pg
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QWidget
 
 from aeviewer.core.session.recording import class_centres
+from aeviewer.gui.views.pyqtgraph_items import fit_legend
+from aeviewer.gui.views.scatter_view import ScatterView
 from aeviewer.gui.views.themes import THEMES, apply_theme
 
 ARROW_STEP = 0.04  # of the visible range per key press
 _ARROWS: dict[int, tuple[int, int]] = {Qt.Key.Key_Left: (-1, 0), Qt.Key.Key_Right: (1, 0), Qt.Key.Key_Up: (0, 1),
                                        Qt.Key.Key_Down: (0, -1)}
+
+
+def shown_dock(dock: QDockWidget) -> bool:
+    """Open and on screen: not closed, not a tab hidden behind another dock."""
+    return dock.isVisible() and not dock.visibleRegion().isEmpty()
 
 
 class PresentationController(QObject):
@@ -31,6 +40,10 @@ class PresentationController(QObject):
         if self.theme not in THEMES:
             self.theme = "light"
         self._hidden: list[QWidget] = []
+        self._restore = (QByteArray(), QByteArray())  # the window's geometry and dock state before presenting
+        self._docks_pending = False
+        self._normal_size = window.size()
+        self._dock_sizes: dict[QDockWidget, QSize] = {}
         self._shortcuts: dict[QAction, QKeySequence] = {}
         self._centre_index = -1
 
@@ -96,34 +109,62 @@ class PresentationController(QObject):
             self.toggle_action.setChecked(on)
             self.toggle_action.blockSignals(False)
         if on:
-            self._was_maximized = w.isMaximized()
+            self._restore = (w.saveGeometry(), w.saveState())  # Esc gives back exactly this window
+            self._normal_size = w.size()
+            self._dock_sizes = {d: d.size() for d in w.findChildren(QDockWidget) if shown_dock(d)}
             # Space and Esc mean train / cancel in the window; while presenting they mean play / leave.
             for action in (w.registry["train"], w.registry["cancel"]):
                 self._shortcuts[action] = action.shortcut()
                 action.setShortcut(QKeySequence())
             self._hidden = [d for d in w.findChildren(QDockWidget) if d.isVisible()]
-            self._hidden += [x for x in (w.loss_plot, w.statusBar(), w.menuBar(), *self._toolbars()) if x.isVisible()]
+            self._hidden += [x for x in (w.loss_plot, w.statusBar(), w.menuBar(), *self._toolbars(),
+                                         getattr(w, "first_run_hint", None)) if x is not None and x.isVisible()]
             for widget in self._hidden:
                 widget.hide()
+            w.views_layout.set_presenting(True)
             w.showFullScreen()
         else:
             for action, shortcut in self._shortcuts.items():
                 action.setShortcut(shortcut)
             self._shortcuts.clear()
+            w.views_layout.set_presenting(False)
             for widget in self._hidden:
                 widget.show()
             self._hidden = []
-            if self._was_maximized:
-                w.showMaximized()
-            else:
-                w.showNormal()
+            w.showNormal()
+            w.restoreGeometry(self._restore[0])  # also maximised, if it was
+            # The docks and splitters once the window has its size back: now, after this event-loop pass,
+            # and when a window manager's resize arrives later.
+            self._docks_pending = True
+            self._restore_docks()
         apply_theme(w, self.theme, large=on)
+        for plot in w.findChildren(pg.PlotWidget):  # legends follow their smaller type back down
+            legend = getattr(plot, "legend", None)
+            if isinstance(legend, pg.LegendItem):
+                fit_legend(legend)
+
+    def _restore_docks(self, tries: int = 3) -> None:
+        """Dock state and splitters as before; again on the next pass while a re-shown dock is still being
+        laid out (its size then comes back a few pixels off)."""
+        w = self.window
+        if self.presenting:
+            return
+        w.restoreState(self._restore[1])
+        w.views_layout.restore_sizes()
+        if w.size() == self._normal_size:
+            self._docks_pending = False  # no resize is coming: it already has its size
+        if tries > 0 and any(dock.size() != size for dock, size in self._dock_sizes.items()):
+            QTimer.singleShot(0, lambda: self._restore_docks(tries - 1))
 
     def _toolbars(self) -> list[QWidget]:
         return self.window.findChildren(QToolBar)
 
     # --- keys ---------------------------------------------------------------------------------------
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
+        if self._docks_pending and obj is self.window and event.type() == QEvent.Type.Resize:
+            self._docks_pending = False
+            QTimer.singleShot(0, self._restore_docks)
+            return False
         if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress or not isinstance(obj, QWidget) \
                 or obj.window() is not self.window:
             return False
@@ -136,10 +177,11 @@ class PresentationController(QObject):
         """Act on one presentation key; True when it was one of ours."""
         w = self.window
         if key in _ARROWS:
-            (x0, x1), (y0, y1) = w.ae_view.plotItem.vb.viewRange()
-            dx, dy = _ARROWS[key]
             w.recordings.pause()
-            w.ae_view.set_probe(w.ae_view.probe_position() + np.array([dx * (x1 - x0), dy * (y1 - y0)]) * ARROW_STEP)
+            for view in self._probe_views():  # the same share of each view's range: the probes move together
+                (x0, x1), (y0, y1) = view.plotItem.vb.viewRange()
+                dx, dy = _ARROWS[key]
+                view.set_probe(view.probe_position() + np.array([dx * (x1 - x0), dy * (y1 - y0)]) * ARROW_STEP)
             return True
         if key in (Qt.Key.Key_BracketLeft, Qt.Key.Key_BracketRight):
             if not self.to_path_end(0 if key == Qt.Key.Key_BracketLeft else -1):
@@ -156,11 +198,26 @@ class PresentationController(QObject):
             return True
         return False
 
-    def centres(self) -> dict[int, np.ndarray]:
+    def _probe_views(self) -> list[ScatterView]:
+        """The views whose probe the keys move: both, once PCA is fitted (its probe is hidden until then)."""
         w = self.window
-        if w.ae_space is None or w.shown is None or w.shown.y is None:
+        return [w.ae_view] + ([w.pca_view] if w.pca_space is not None else [])
+
+    def centres(self, space: str = "ae") -> dict[int, np.ndarray]:
+        """Class centres on the autoencoder's ("ae") or PCA's ("pca") plane, by label."""
+        w = self.window
+        plane = w.ae_space if space == "ae" else w.pca_space
+        if plane is None or w.shown is None or w.shown.y is None:
             return {}
-        return class_centres(w.ae_space.points, w.shown.y)
+        return class_centres(plane.points, w.shown.y)
+
+    def _to_centre(self, label: int) -> None:
+        """Both probes onto class `label`'s centre, each on its own plane."""
+        w = self.window
+        w.ae_view.set_probe(self.centres("ae")[label])
+        pca = self.centres("pca")
+        if label in pca:
+            w.pca_view.set_probe(pca[label])
 
     def jump_to_class(self, label: int) -> bool:
         centres = self.centres()
@@ -168,24 +225,30 @@ class PresentationController(QObject):
             return False
         self.window.recordings.pause()
         self._centre_index = list(centres).index(label)
-        self.window.ae_view.set_probe(centres[label])
+        self._to_centre(label)
         return True
 
     def to_path_end(self, end: int) -> bool:
-        """`[` / `]` with an interpolation path (Explore ▸ Path): the probe to its first / last point."""
+        """`[` / `]` with an interpolation path (Explore ▸ Path): the probe to its first / last point.
+
+        The PCA probe goes where PCA places the autoencoder's decode of that end, so both show one picture.
+        """
         w = self.window
         explore = getattr(w, "explore", None)
         codes = None if explore is None else explore.path_codes
         if codes is None or not len(codes) or w.ae_space is None:
             return False
-        w.ae_view.set_probe(w.ae_space.place(codes[end : end + 1] if end >= 0 else codes[end:])[0])
+        code = codes[end : end + 1] if end >= 0 else codes[end:]
+        w.ae_view.set_probe(w.ae_space.place(code)[0])
+        if w.pca_space is not None:
+            w.pca_view.set_probe(w.pca_space.place_samples(w.ae_space.decode_codes(code))[0])
         return True
 
     def step_centre(self, direction: int) -> None:
         """`[` / `]`: the previous / next class centre, in label order, wrapping around."""
-        centres = list(self.centres().values())
-        if not centres:
+        labels = list(self.centres())
+        if not labels:
             return
         self.window.recordings.pause()
-        self._centre_index = (self._centre_index + direction) % len(centres)
-        self.window.ae_view.set_probe(centres[self._centre_index])
+        self._centre_index = (self._centre_index + direction) % len(labels)
+        self._to_centre(labels[self._centre_index])

@@ -46,7 +46,7 @@ def run_gui(dataset: str = "digits", model: str | None = None, model_code: str |
             open_user_model(window, model_code, weights, model_class)
         if follow:
             window.files.follow_run(follow)
-        window.setGeometry(frame.geometry())
+        window.restoreGeometry(frame.saveGeometry())  # the frame's place and size, maximised too
         window.show()
         frame.close()
         _KEEP_ALIVE.append(window)

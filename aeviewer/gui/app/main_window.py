@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QMessageBox, QVBoxLayout, QWidget
 
 from aeviewer.core import threads
 from aeviewer.core.session.recovery import DEFAULT_INTERVAL_S
@@ -21,12 +21,14 @@ from aeviewer.gui.actions.session_actions import SessionActions
 from aeviewer.gui.actions.toolbar import build_toolbar
 from aeviewer.gui.actions.training import TrainingController
 from aeviewer.gui.app.explorer import Explorer
+from aeviewer.gui.app.window_layout import ViewsLayout, start_size
 from aeviewer.gui.dialogs.about_dialog import AboutDialog, ReadmeDialog
 from aeviewer.gui.panels.explore_tabs import ExploreDock
 from aeviewer.gui.panels.neighbour_panel import NeighbourFinder, SampleSearch
 from aeviewer.gui.panels.recording_panel import RecordingPanel
 from aeviewer.gui.panels.replay_panel import ReplayPanel
 from aeviewer.gui.panels.samples_panel import SamplesPanel
+from aeviewer.gui.panels.scrolling_tabs import scrolling
 from aeviewer.gui.panels.settings_panel import SettingsPanel
 from aeviewer.gui.views.first_run_hint import FirstRunHint
 from aeviewer.gui.views.icons import app_icon
@@ -58,7 +60,6 @@ class MainWindow(QMainWindow):
     def __init__(self, settings: QSettings | None = None, state: ExplorerState | None = None) -> None:
         super().__init__()
         self.setWindowTitle("aeviewer — latent-space explorer")
-        self.resize(1500, 900)
         self.setAcceptDrops(True)
         self.settings = settings if settings is not None else QSettings("aeviewer", "aeviewer")
         self.state = state if state is not None else ExplorerState()
@@ -109,7 +110,7 @@ class MainWindow(QMainWindow):
         self.settings_dock.raise_()
         threads.use_for_interactive_work()
         self.recordings = RecordingPanel(self)
-        recordings_dock = self._add_dock("Recordings", "recordings", self.recordings)
+        recordings_dock = self._add_dock("Recordings", "recordings", scrolling(self.recordings))
         self.resizeDocks([self.settings_dock, recordings_dock], [640, 200], Qt.Orientation.Vertical)
         self.resizeDocks([self.settings_dock], [max(330, self.settings_dock.sizeHint().width())],
                          Qt.Orientation.Horizontal)
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.exports = ExportActions(self)
         self.menuBar().removeAction(self.help_menu.menuAction())  # Help stays the last menu
         self.menuBar().addAction(self.help_menu.menuAction())
+        self.resize(start_size(self))  # within the screen; a remembered geometry replaces it
         self.sessions.restore_geometry()
         install_wheel_guard(self)  # spin boxes and combos take the wheel only when focused
 
@@ -135,25 +137,15 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_layout(self) -> None:
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.settings_panel)
-        self.settings_dock = self._add_dock("Settings", "settings", scroll)
-        top = QSplitter(Qt.Orientation.Horizontal)
-        latent = QWidget()
+        self.settings_dock = self._add_dock("Settings", "settings", scrolling(self.settings_panel))
+        latent = QWidget()  # the latent view with the replay scrubber under it
         column = QVBoxLayout(latent)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
         column.addWidget(self.ae_view, 1)
         column.addWidget(self.replay)
-        for widget in (latent, self.pca_view, self.samples):
-            top.addWidget(widget)
-        top.setSizes([520, 420, 330])
-        main = QSplitter(Qt.Orientation.Vertical)
-        main.addWidget(top)
-        main.addWidget(self.loss_plot)
-        main.setSizes([650, 220])
-        self.setCentralWidget(main)
+        self.views_layout = ViewsLayout(self, latent, self.pca_view, self.samples, self.loss_plot)
+        self.setCentralWidget(self.views_layout.main)
         self.statusBar().showMessage("Drag the cross in either view to decode that point; click a dot to inspect it.")
 
     @property

@@ -12,17 +12,23 @@ import os
 import threading
 import time
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThread, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QProgressBar, QVBoxLayout, QWidget
+
+from aeviewer.gui.app.window_layout import start_size
 
 
 class StartupFrame(QMainWindow):
     painted = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, settings: QSettings | None = None) -> None:
         super().__init__()
         self.setWindowTitle("aeviewer — latent-space explorer")
-        self.resize(1500, 900)
+        self.resize(start_size(self))  # where the explorer will be: within the screen, or as last time
+        settings = settings if settings is not None else QSettings("aeviewer", "aeviewer")  # the window's own
+        geometry = settings.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addStretch(1)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QDockWidget, QTabWidget, QWidget
+from PySide6.QtWidgets import QDockWidget, QWidget
 
 from aeviewer.core.data.corruption import corrupt
 from aeviewer.core.data.dataset import Dataset
@@ -33,6 +33,7 @@ from aeviewer.gui.panels.denoise_panel import DenoisePanel
 from aeviewer.gui.panels.generation_panel import GenerationPanel
 from aeviewer.gui.panels.interpolation_panel import InterpolationPanel
 from aeviewer.gui.panels.projection_panel import ProjectionPanel
+from aeviewer.gui.panels.scrolling_tabs import ScrollingTabs
 from aeviewer.gui.panels.selection_panel import SelectionPanel
 from aeviewer.gui.panels.traversal_panel import TraversalPanel
 from aeviewer.gui.panels.trust_tracker import TrustTracker
@@ -71,7 +72,7 @@ class ExploreDock(QDockWidget):
         self.state, self.ae_view, self.pca_view, self.decoder = state, ae_view, pca_view, decoder
         self.start_task = start_task or (lambda task: task.start())
         self.show_status = show_status or (lambda _message, _ms: None)
-        self.tabs = QTabWidget()
+        self.tabs = ScrollingTabs()  # the pages scroll: the dock need not be as wide or tall as the largest
         self.projection = ProjectionPanel()
         self.traversal = TraversalPanel()
         self.interpolation = InterpolationPanel()
@@ -84,7 +85,7 @@ class ExploreDock(QDockWidget):
                              (self.generation, "Sample"), (self.selection, "Select"),
                              (self.denoise, "Denoise")):
             self.tabs.addTab(panel, title)
-        self.setWidget(self.tabs)
+        self.setWidget(self.tabs.with_titles())
         self.tabs.currentChanged.connect(lambda *_: self.update_denoise() if self.tabs.currentWidget() is self.denoise
                                          else None)
         self.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable

@@ -2,34 +2,38 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.gui.views.image_pane import ImagePane
 from aeviewer.gui.views.neighbour_strip import NeighbourStrip
 
 
 class SamplesPanel(QWidget):
+    """A column beside the scatters; in presentation mode a strip under them (`set_strip`)."""
+
     NO_SELECTION = "Selected sample (click a point)"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._strip = False
+        self._comparison: tuple[tuple[float, float, int], str] | None = None  # the numbers and their text
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        self.boxes = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        layout.addLayout(self.boxes, 1)
 
         probe_box = QGroupBox("Decoded at the probe")
         probe_grid = QGridLayout(probe_box)
-        self.ae_probe = ImagePane("Autoencoder")
+        self.ae_probe = ImagePane("Autoencoder", short_title="AE")
         self.pca_probe = ImagePane("PCA")
         probe_grid.addWidget(self.ae_probe, 0, 0)
         probe_grid.addWidget(self.pca_probe, 0, 1)
-        layout.addWidget(probe_box, 3)
-        self.neighbours = NeighbourStrip()
-        layout.addWidget(self.neighbours, 2)
+        self.boxes.addWidget(probe_box, 3)
 
         self.sample_box = sample_box = QGroupBox(self.NO_SELECTION)
         sample_grid = QGridLayout(sample_box)
         self.original = ImagePane("Original")
-        self.ae_recon = ImagePane("Autoencoder")
+        self.ae_recon = ImagePane("Autoencoder", short_title="AE")
         self.pca_recon = ImagePane("PCA")
         sample_grid.addWidget(self.original, 0, 0)
         sample_grid.addWidget(self.ae_recon, 0, 1)
@@ -38,12 +42,24 @@ class SamplesPanel(QWidget):
             sample_grid.setColumnStretch(column, 1)
         probe_grid.setColumnStretch(0, 1)
         probe_grid.setColumnStretch(1, 1)
-        layout.addWidget(sample_box, 2)
+        self.boxes.addWidget(sample_box, 2)
+        self.neighbours = NeighbourStrip()  # under both boxes in the column; hidden in the presentation strip
+        layout.addWidget(self.neighbours, 2)
 
         self.comparison = QLabel("")
         self.comparison.setWordWrap(True)
         self.comparison.setToolTip("Mean squared reconstruction error on the shown (held-out) samples")
         layout.addWidget(self.comparison)
+
+    def set_strip(self, on: bool) -> None:
+        """Lay the two boxes side by side (a strip under the scatters) or one above the other (a column)."""
+        self.boxes.setDirection(QBoxLayout.Direction.LeftToRight if on else QBoxLayout.Direction.TopToBottom)
+        self.boxes.setStretch(0, 2 if on else 3)  # in a strip each picture gets about the same width
+        self.boxes.setStretch(1, 3 if on else 2)
+        self._strip = on
+        self.neighbours.setVisible(not on)
+        if self._comparison is not None and self.comparison.text() == self._comparison[1]:  # not a newer note
+            self.show_comparison(*self._comparison[0])
 
     def clear_selection(self) -> None:
         self.sample_box.setTitle(self.NO_SELECTION)
@@ -52,7 +68,12 @@ class SamplesPanel(QWidget):
 
     def show_comparison(self, ae_error: float, pca_error: float, k: int) -> None:
         better = "autoencoder" if ae_error < pca_error else "PCA"
-        self.comparison.setText(
-            f"Mean reconstruction error (MSE, held-out):<br>"
-            f"autoencoder ({k}-D code) <b>{ae_error:.4f}</b> · PCA ({k} components) <b>{pca_error:.4f}</b>"
-            f" — {better} is better")
+        if self._strip:  # one line under the views: the pictures keep the height
+            text = (f"Held-out MSE with a {k}-D code: autoencoder <b>{ae_error:.4f}</b> · "
+                    f"PCA <b>{pca_error:.4f}</b> — {better} is better")
+        else:
+            text = (f"Mean reconstruction error (MSE, held-out):<br>"
+                    f"autoencoder ({k}-D code) <b>{ae_error:.4f}</b> · PCA ({k} components) <b>{pca_error:.4f}</b>"
+                    f" — {better} is better")
+        self.comparison.setText(text)
+        self._comparison = ((ae_error, pca_error, k), text)

@@ -29,7 +29,12 @@ class HostOverlay(QFrame):
         host = self.parentWidget()
         if host is None:
             return
-        self.setFixedWidth(self.width_for(host))
-        self.adjustSize()
+        width = self.width_for(host)
+        self.setFixedWidth(width)
+        layout = self.layout()  # wrapped text needs the height for this width, not for its preferred one
+        if layout is not None and layout.hasHeightForWidth():
+            self.resize(width, layout.totalHeightForWidth(width))
+        else:
+            self.adjustSize()
         self.move(*self.position_for(host))
         self.raise_()

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from aeviewer.core.data.images import display_shape, to_pixels
+from aeviewer.gui.views.fitted_label import FittedLabel
 
 
 def draw_fitted(widget: QWidget, image: QImage | None) -> None:
@@ -27,7 +28,7 @@ class _Canvas(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.image: QImage | None = None
-        self.setMinimumSize(QSize(72, 72))
+        self.setMinimumSize(QSize(48, 48))  # small screens: the scatters need the room more
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt name)
@@ -37,12 +38,14 @@ class _Canvas(QWidget):
 class ImagePane(QWidget):
     """Title, picture, caption. `pixels` holds exactly what is drawn (H×W×C uint8), for tests and exports."""
 
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, title: str, parent: QWidget | None = None, short_title: str | None = None) -> None:
         super().__init__(parent)
-        self.title = QLabel(f"<b>{title}</b>")
+        self.title = FittedLabel(title, bold=True)
+        if short_title is not None:  # said this way when the pane is too narrow for the title
+            self.title.set_wordings(title, short_title)
         self.title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.canvas = _Canvas(self)
-        self.caption = QLabel("")
+        self.caption = FittedLabel("")
         self.caption.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -50,9 +53,7 @@ class ImagePane(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.caption)
-        # Long captions must not widen one pane more than its neighbours.
-        for label in (self.title, self.caption):
-            label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        # Long captions must not widen one pane more than its neighbours: FittedLabels take the pane's width.
         self.pixels: np.ndarray | None = None
         self._shape: tuple[int, ...] | None = None
 
@@ -70,7 +71,7 @@ class ImagePane(QWidget):
         to_pixels(sample, sample_shape, out=self._rgb)
         self.pixels[..., : self._rgb.shape[2]] = self._rgb
         if caption is not None:
-            self.caption.setText(caption)
+            self.caption.set_wordings(caption)
         self.canvas.update()
 
     @property
@@ -82,5 +83,5 @@ class ImagePane(QWidget):
         self.pixels = None
         self._shape = None
         self.canvas.image = None
-        self.caption.setText(caption)
+        self.caption.set_wordings(caption)
         self.canvas.update()

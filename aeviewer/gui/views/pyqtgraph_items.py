@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 
 
 class ProbeItem(pg.TargetItem):
@@ -57,3 +57,11 @@ def let_title_clip(label: pg.LabelItem) -> None:
 
     label.updateMin = update_min
     update_min()
+
+
+def fit_legend(legend: pg.LegendItem) -> None:
+    """Shrink a legend back to its entries after their type got smaller (presentation mode ended):
+    LegendItem.updateSize measures its entries at their current, stretched size, so it only ever grows."""
+    legend.layout.invalidate()
+    legend.setGeometry(QRectF(QPointF(0, 0), legend.layout.effectiveSizeHint(Qt.SizeHint.PreferredSize)))
+    legend.updateSize()
