@@ -154,7 +154,7 @@ class PresentationController(QObject):
         if w.size() == self._normal_size:
             self._docks_pending = False  # no resize is coming: it already has its size
         if tries > 0 and any(dock.size() != size for dock, size in self._dock_sizes.items()):
-            QTimer.singleShot(0, lambda: self._restore_docks(tries - 1))
+            QTimer.singleShot(0, w, lambda: self._restore_docks(tries - 1))  # dropped if the window goes first
 
     def _toolbars(self) -> list[QWidget]:
         return self.window.findChildren(QToolBar)
@@ -163,7 +163,7 @@ class PresentationController(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802
         if self._docks_pending and obj is self.window and event.type() == QEvent.Type.Resize:
             self._docks_pending = False
-            QTimer.singleShot(0, self._restore_docks)
+            QTimer.singleShot(0, self.window, self._restore_docks)
             return False
         if not isinstance(event, QKeyEvent) or event.type() != QEvent.Type.KeyPress or not isinstance(obj, QWidget) \
                 or obj.window() is not self.window:

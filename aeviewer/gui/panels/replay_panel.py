@@ -11,13 +11,15 @@ from collections.abc import Callable
 
 import numpy as np
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QToolButton, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QSlider, QToolButton, QWidget
 
 from aeviewer.core.latent.embedding import has_module
 from aeviewer.core.latent.formation_align import aligned_frames
 from aeviewer.core.session.export import fit_ranges
 from aeviewer.core.state import ExplorerState
 from aeviewer.core.train.formation import Formation
+from aeviewer.gui.views.fitted_label import FittedLabel
 from aeviewer.gui.views.loss_plot import LossPlot
 from aeviewer.gui.views.scatter_view import ScatterView
 from aeviewer.gui.workers.background import BackgroundTask
@@ -55,16 +57,20 @@ class ReplayPanel(QWidget):
             self.speed.addItem(f"{s:g}×", s)
         self.speed.setCurrentIndex(SPEEDS.index(1.0))
         self.live_button = _button("Live", "Show the current model again")
-        self.caption = QLabel("Replay: train a model to keep its epochs")
-        # Ignored: new text never re-lays the window out (it did once per epoch); a long caption is cut instead.
-        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.slider.setMinimumWidth(120)
+        # New text never re-lays the window out (it did once per epoch); a long caption says less or is elided.
+        self.caption = FittedLabel()
+        self.caption.set_wordings("Replay: train a model to keep its epochs", "Replay: train first", "Replay")
+        self.slider.setMinimumWidth(50)  # the latent column stays narrow enough for a 1024x640 window
         row = QHBoxLayout(self)
         row.setContentsMargins(4, 0, 4, 0)
         for w in (self.play_button, self.slider, self.speed, self.live_button, self.caption):
             row.addWidget(w)
         row.setStretch(1, 3)
         row.setStretch(4, 2)
+        # Never wider than a squeezed latent column (the window's minimum size, Esc's exact restore): below the
+        # full row's width the speed box steps aside (resizeEvent).
+        self._full_width = row.minimumSize().width()
+        self.setMinimumWidth(60)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.step_forward)
         self.play_button.toggled.connect(self.set_playing)
@@ -75,6 +81,10 @@ class ReplayPanel(QWidget):
         state.events.formation.connect(self.set_formation)
         state.events.ae_space.connect(self._live_took_over)
         self._enable(False)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.speed.setVisible(self.width() >= self._full_width)
 
     def _enable(self, on: bool) -> None:
         for w in (self.play_button, self.slider, self.speed, self.live_button):
@@ -89,7 +99,7 @@ class ReplayPanel(QWidget):
             self.slider.setRange(0, 0)
             self.set_playing(False)
             self._enable(False)
-            self.caption.setText("Replay: train a model to keep its epochs")
+            self.caption.set_wordings("Replay: train a model to keep its epochs", "Replay: train first", "Replay")
             self.show_live()
             return
         self.points = aligned_frames(formation.codes, "auto", anchor=self._anchor(formation)).astype(np.float32)
@@ -103,7 +113,8 @@ class ReplayPanel(QWidget):
         if self.replaying:
             self.show_frame(self.slider.value())
         else:
-            self.caption.setText(f"Replay: {len(formation)} frames, to {formation.label(len(formation) - 1)}")
+            self.caption.set_wordings(f"Replay: {len(formation)} frames, to {formation.label(len(formation) - 1)}",
+                                      f"Replay: {len(formation)} frames")
         self._lay_out_tsne()
 
     def _lay_out_tsne(self, *_: object) -> None:
@@ -117,7 +128,7 @@ class ReplayPanel(QWidget):
         task = BackgroundTask(aligned_frames, formation.codes, "tsne", takes_progress=True)
         task.succeeded.connect(lambda points, f=formation: self._tsne_ready(f, points))
         task.finished.connect(self._task_done)
-        self.caption.setText("Replay: laying the frames out with t-SNE…")
+        self.caption.set_wordings("Replay: laying the frames out with t-SNE…", "Replay: t-SNE…")
         self.task = self.start_task(task)
 
     def _task_done(self) -> None:
@@ -131,7 +142,7 @@ class ReplayPanel(QWidget):
         if self.replaying:
             self.show_frame(self.slider.value())
         else:
-            self.caption.setText(f"Replay (t-SNE): {len(formation)} frames")
+            self.caption.set_wordings(f"Replay (t-SNE): {len(formation)} frames", f"{len(formation)} frames")
 
     def _anchor(self, formation: Formation) -> np.ndarray | None:
         """Where the view shows these samples now, so the replay ends on the picture in the view."""
@@ -166,7 +177,7 @@ class ReplayPanel(QWidget):
         names = self.state.shown.class_names if self.state.shown is not None else ()
         self.view.set_points(self.points[f], None if len(labels) == 0 or labels.min() < 0 else labels, names)
         self.loss_plot.set_cursor(self.formation.steps[f])
-        self.caption.setText(self.formation.label(f))
+        self.caption.set_wordings(self.formation.label(f))
         self.caption.setToolTip(f"frame {f + 1} of {len(self.points)}")
         self.frame_shown.emit(f)
 

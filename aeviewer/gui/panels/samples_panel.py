@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from aeviewer.gui.views.image_pane import ImagePane
@@ -17,7 +18,7 @@ class SamplesPanel(QWidget):
         super().__init__(parent)
         self._strip = False
         self._comparison: tuple[tuple[float, float, int], str] | None = None  # the numbers and their text
-        layout = QVBoxLayout(self)
+        self.column = layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.boxes = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         layout.addLayout(self.boxes, 1)
@@ -44,6 +45,9 @@ class SamplesPanel(QWidget):
         probe_grid.setColumnStretch(1, 1)
         self.boxes.addWidget(sample_box, 2)
         self.neighbours = NeighbourStrip()  # under both boxes in the column; hidden in the presentation strip
+        # An explicit minimum height keeps the strip out of the window's minimum size (a 1024x640 screen);
+        # _fit_neighbours hides it whenever the column is shorter than it needs.
+        self.neighbours.setMinimumSize(self.neighbours.minimumSizeHint().width(), 1)
         layout.addWidget(self.neighbours, 2)
 
         self.comparison = QLabel("")
@@ -57,9 +61,23 @@ class SamplesPanel(QWidget):
         self.boxes.setStretch(0, 2 if on else 3)  # in a strip each picture gets about the same width
         self.boxes.setStretch(1, 3 if on else 2)
         self._strip = on
-        self.neighbours.setVisible(not on)
+        self._fit_neighbours()
         if self._comparison is not None and self.comparison.text() == self._comparison[1]:  # not a newer note
             self.show_comparison(*self._comparison[0])
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_neighbours()
+
+    def _fit_neighbours(self) -> None:
+        """The nearest-samples strip collapses when the column is too short for it (a 1024x640 window, the
+        presentation strip): the decoded pictures keep their room and the window its small minimum size."""
+        if self._strip:
+            self.neighbours.setVisible(False)
+            return
+        needed = (self.boxes.minimumSize().height() + self.neighbours.minimumSizeHint().height()
+                  + self.comparison.sizeHint().height() + 3 * self.column.spacing())
+        self.neighbours.setVisible(self.height() >= needed)
 
     def clear_selection(self) -> None:
         self.sample_box.setTitle(self.NO_SELECTION)
