@@ -31,6 +31,6 @@ def test_a_2d_code_needs_no_projection():
 def test_pca_of_a_1d_code_is_the_strip_too_and_wider_codes_need_no_fallback():
     codes = np.arange(10, dtype=np.float32).reshape(10, 1)
     emb = fit_embedding("pca", codes)
-    assert emb.note and emb.label == "latent z₁ against the sample index"
+    assert emb.note and emb.label == "latent z₁ by sample index"
     assert projection_fallback("tsne", 3) == "" and projection_fallback("pca", 1) == ""
     assert projection_fallback("umap", 1) and projection_fallback("tsne", 2)

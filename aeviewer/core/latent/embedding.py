@@ -193,7 +193,7 @@ def pca_embedding(codes: np.ndarray, method: str = "pca") -> Embedding:
     codes = np.asarray(codes)
     note = projection_fallback(method, plane.latent_dim)
     if plane.latent_dim == 1:
-        return Embedding(method, strip_points(codes), codes, "latent z₁ against the sample index", inverse,
+        return Embedding(method, strip_points(codes), codes, "latent z₁ by sample index", inverse,
                          plane.to_plane, plane.from_plane, note=note or STRIP_NOTE)
     return Embedding(method, plane.to_plane(codes), codes, plane.label, inverse, plane.to_plane, plane.from_plane,
                      note=note)
