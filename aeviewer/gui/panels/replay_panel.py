@@ -20,6 +20,7 @@ from aeviewer.core.session.export import fit_ranges
 from aeviewer.core.state import ExplorerState
 from aeviewer.core.train.formation import Formation
 from aeviewer.gui.views.fitted_label import FittedLabel
+from aeviewer.gui.views.icons import media_icon
 from aeviewer.gui.views.loss_plot import LossPlot
 from aeviewer.gui.views.scatter_view import ScatterView
 from aeviewer.gui.workers.background import BackgroundTask
@@ -46,7 +47,8 @@ class ReplayPanel(QWidget):
         self.replaying = False  # the view shows a replay frame, not the live space
         self._was_following = True  # the view's refitting before the replay took its range over
         self._shown_ranges_of: np.ndarray | None = None  # the frames the view's range was fitted to
-        self.play_button = _button("▶", "Play the replay of training (how the space formed)")
+        self.play_button = _button("", "Play the replay of training (how the space formed)")
+        self.play_button.setIcon(media_icon("play"))  # the glyphs ▶ ⏸ drew as boxes with some default fonts
         self.play_button.setCheckable(True)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setToolTip("Scrub through the kept epochs")
@@ -208,7 +210,7 @@ class ReplayPanel(QWidget):
         blocker = QSignalBlocker(self.play_button)
         self.play_button.setChecked(on)
         blocker.unblock()
-        self.play_button.setText("⏸" if on else "▶")
+        self.play_button.setIcon(media_icon("pause" if on else "play"))
         if on:
             if self.slider.value() >= self.slider.maximum():
                 self.slider.setValue(0)  # from the start again
