@@ -294,9 +294,8 @@ class RecordingPanel(QWidget):
             dialog = QProgressDialog(f"Writing {Path(out).name}…", "Cancel", 0, len(positions), w)
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
             dialog.setMinimumDuration(0)
-            frames, name = len(positions), Path(out).name
-            task.progressed.connect(lambda done, total: self._show_export_progress(dialog, int(done), int(total),
-                                                                                   frames, name))
+            self._export_frames, self._export_name = len(positions), Path(out).name
+            task.progressed.connect(self._show_export_progress)  # a method: queued to this (the GUI) thread
             dialog.canceled.connect(task.cancel)
             task.finished.connect(dialog.close)
             self.export_dialog_box = dialog
@@ -306,13 +305,14 @@ class RecordingPanel(QWidget):
         w.start_task(task, report_errors=False)  # _export_failed reports, and a cancel is no error
         return task
 
-    @staticmethod
-    def _show_export_progress(dialog: QProgressDialog, done: int, total: int, frames: int, name: str) -> None:
+    def _show_export_progress(self, done: int, total: int) -> None:
         """Frames, then the encoder's last pass (core's `encoding_steps`): the bar and its label say which."""
-        dialog.setMaximum(total)
-        dialog.setValue(min(done, total))
-        if done >= frames:
-            dialog.setLabelText(f"Encoding {name}…")
+        dialog = self.export_dialog_box
+        done_i, total_i = int(done), int(total)
+        dialog.setMaximum(total_i)
+        dialog.setValue(min(done_i, total_i))
+        if done_i >= self._export_frames:
+            dialog.setLabelText(f"Encoding {self._export_name}…")
 
     def _export_failed(self, task: BackgroundTask, message: str) -> None:
         if task.cancel_event.is_set():
