@@ -39,7 +39,7 @@ class LossPlot(pg.PlotWidget):
         vb.disableAutoRange()
         vb.sigRangeChangedManually.connect(self._stop_following)
         self.plotItem.autoBtn.clicked.connect(self.follow_data)
-        self.cursor: pg.InfiniteLine | None = None  # the replay's position (set_cursor)
+        self.replay_line: pg.InfiniteLine | None = None  # the replay's position (set_cursor)
         self._redraw = QTimer(self, singleShot=True, interval=self.REDRAW_MS)
         self._redraw.timeout.connect(self.flush)
         self.theme, self.large = LIGHT, False
@@ -119,19 +119,19 @@ class LossPlot(pg.PlotWidget):
     def set_cursor(self, step: float | None) -> None:
         """A vertical line at `step` (the replay's frame), or none."""
         if step is None:
-            if self.cursor is not None:
-                self.cursor.hide()
+            if self.replay_line is not None:
+                self.replay_line.hide()
             return
-        if self.cursor is None:
-            self.cursor = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d62728", width=1.5))
-            self.cursor.setZValue(50)
-            self.addItem(self.cursor, ignoreBounds=True)
-        self.cursor.setValue(float(step))
-        self.cursor.show()
+        if self.replay_line is None:
+            self.replay_line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen("#d62728", width=1.5))
+            self.replay_line.setZValue(50)
+            self.addItem(self.replay_line, ignoreBounds=True)
+        self.replay_line.setValue(float(step))
+        self.replay_line.show()
 
     def cursor_step(self) -> float | None:
         """Where the replay cursor stands, None when it is hidden."""
-        return None if self.cursor is None or not self.cursor.isVisible() else float(self.cursor.value())
+        return None if self.replay_line is None or not self.replay_line.isVisible() else float(self.replay_line.value())
 
     def last_step(self) -> int:
         """The step of the newest point (0 when empty): where the next run of the same model carries on."""
