@@ -117,8 +117,12 @@ class PresentationController(QObject):
                 self._shortcuts[action] = action.shortcut()
                 action.setShortcut(QKeySequence())
             self._hidden = [d for d in w.findChildren(QDockWidget) if d.isVisible()]
+            # The replay scrubber stays only when there is a replay to show (a row of disabled controls otherwise).
+            replay = getattr(w, "replay", None)
+            idle_replay = replay if replay is not None and len(replay.points) < 2 else None
             self._hidden += [x for x in (w.loss_plot, w.statusBar(), w.menuBar(), *self._toolbars(),
-                                         getattr(w, "first_run_hint", None)) if x is not None and x.isVisible()]
+                                         getattr(w, "first_run_hint", None), idle_replay)
+                             if x is not None and x.isVisible()]
             for widget in self._hidden:
                 widget.hide()
             w.views_layout.set_presenting(True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QBoxLayout, QGridLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QGridLayout, QGroupBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from aeviewer.gui.views.image_pane import ImagePane
 from aeviewer.gui.views.neighbour_strip import NeighbourStrip
@@ -48,7 +48,9 @@ class SamplesPanel(QWidget):
         # An explicit minimum height keeps the strip out of the window's minimum size (a 1024x640 screen);
         # _fit_neighbours hides it whenever the column is shorter than it needs.
         self.neighbours.setMinimumSize(self.neighbours.minimumSizeHint().width(), 1)
-        layout.addWidget(self.neighbours, 2)
+        # No taller than it needs: the decoded pictures take the rest of the column.
+        self.neighbours.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        layout.addWidget(self.neighbours, 0)
 
         self.comparison = QLabel("")
         self.comparison.setWordWrap(True)
