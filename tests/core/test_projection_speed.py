@@ -19,10 +19,41 @@ def test_free_cores_honours_the_override_and_stays_within_the_allowed(monkeypatc
     monkeypatch.setenv("AEVIEWER_THREADS", "3")
     assert threads.free_cores() == 3
     monkeypatch.delenv("AEVIEWER_THREADS")
-    monkeypatch.setattr(threads.os, "getloadavg", lambda: (50.0, 0.0, 0.0))
+    allowed = len(threads.os.sched_getaffinity(0))
+    monkeypatch.setattr(threads, "busy_elsewhere", lambda: 50.0)
     assert threads.free_cores() == 1  # a saturated machine: one thread, never zero
+    monkeypatch.setattr(threads, "busy_elsewhere", lambda: 0.0)
+    assert threads.free_cores() == allowed
+    # Without /proc the load average is the guess.
+    monkeypatch.setattr(threads, "busy_elsewhere", lambda: None)
+    monkeypatch.setattr(threads.os, "getloadavg", lambda: (50.0, 0.0, 0.0))
+    assert threads.free_cores() == 1
     monkeypatch.setattr(threads.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
-    assert threads.free_cores() == len(threads.os.sched_getaffinity(0))
+    assert threads.free_cores() == allowed
+
+
+def test_busy_elsewhere_counts_other_processes_not_this_one():
+    import subprocess
+    import sys
+
+    if threads.busy_elsewhere() is None:
+        pytest.skip("no /proc here")
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        assert threads.busy_elsewhere(0.3) > 0.5  # another process spinning a core
+    finally:
+        spinner.kill()
+        spinner.wait()
+    import threading
+
+    stop = threading.Event()
+    spin = threading.Thread(target=lambda: [None for _ in iter(stop.is_set, True)])  # a core of our own, busy
+    spin.start()
+    try:
+        assert threads.busy_elsewhere(0.3) < 0.6  # this process's work is not "elsewhere"
+    finally:
+        stop.set()
+        spin.join()
 
 
 def test_codes_key_follows_values_not_identity():
