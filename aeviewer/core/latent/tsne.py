@@ -18,7 +18,9 @@ import numpy as np
 from aeviewer.core import threads
 from aeviewer.core.latent.fit_cache import FitCache, codes_key
 
-FFT_ABOVE = 5_000  # measured on 2 cores (benchmarks/bench_projection.py): FFT wins from a few thousand points
+# Measured on a quiet 2-core machine (2026-12-02, 10,000 8-D codes, 750 iterations, 2 threads): Barnes-Hut
+# 19.5 s, FFT 24.9 s; FFT wins only on larger sets (its cost grows with the extent, BH with N log N).
+FFT_ABOVE = 20_000
 FRAME_EVERY = 10  # iterations between live frames
 AFFINITIES = FitCache(size=2)
 
