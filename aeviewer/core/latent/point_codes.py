@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from aeviewer.core.data.loaders.numpy_files import PICKLE_PROBLEM, read_npy_header
 from aeviewer.core.errors import DatasetError
 from aeviewer.core.memory_budget import MemoryBudgetExceeded, check_bytes
 
@@ -42,13 +43,7 @@ def _header(path: Path) -> tuple[tuple[int, ...], np.dtype, int]:
     """Shape, dtype and data offset from the .npy header alone."""
     try:
         with path.open("rb") as f:
-            version = np.lib.format.read_magic(f)
-            if version == (1, 0):
-                shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-            elif version in ((2, 0), (3, 0)):
-                shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-            else:
-                raise ValueError(f"unsupported .npy version {version}")
+            shape, fortran, dtype = read_npy_header(f)
             offset = f.tell()
     except OSError as exc:
         raise DatasetError(path, f"cannot be read ({exc.strerror or exc})") from None
@@ -56,8 +51,7 @@ def _header(path: Path) -> tuple[tuple[int, ...], np.dtype, int]:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:200]
         raise DatasetError(path, f"is not a valid NumPy .npy file ({first})") from None
     if dtype.hasobject:
-        raise DatasetError(path, "contains Python objects (pickle), which aeviewer never loads because loading a "
-                                 "pickle can run code")
+        raise DatasetError(path, PICKLE_PROBLEM)
     if fortran:
         raise DatasetError(path, "is stored in Fortran order; save it with np.save(path, np.ascontiguousarray(a))")
     return tuple(int(d) for d in shape), dtype, offset

@@ -33,16 +33,22 @@ PICKLE_PROBLEM = (
 )
 
 
+def read_npy_header(f: IO[bytes]) -> tuple[tuple[int, ...], bool, np.dtype]:
+    """Shape, Fortran order and dtype from a .npy header (f is left at the data); raises on garbage."""
+    version = np.lib.format.read_magic(f)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
+    elif version in ((2, 0), (3, 0)):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
+    else:
+        raise ValueError(f"unsupported .npy version {version}")
+    return tuple(shape), bool(fortran), dtype
+
+
 def _check_header(path: Path, f: IO[bytes], what: str) -> None:
     """Refuse object arrays and absurd shapes from the .npy header alone, before any data is read."""
     try:
-        version = np.lib.format.read_magic(f)
-        if version == (1, 0):
-            shape, _, dtype = np.lib.format.read_array_header_1_0(f)
-        elif version in ((2, 0), (3, 0)):
-            shape, _, dtype = np.lib.format.read_array_header_2_0(f)
-        else:
-            raise ValueError(f"unsupported version {version}")
+        shape, _, dtype = read_npy_header(f)
     except Exception as exc:  # noqa: BLE001 - numpy's header parser raises many types on garbage
         raise DatasetError(path, f"{what} is not a valid NumPy array ({_short(exc)})") from None
     if dtype.hasobject:
