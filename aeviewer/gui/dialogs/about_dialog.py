@@ -76,15 +76,16 @@ class AboutDialog(QDialog):
 
 
 def readme_markdown() -> str:
-    """The README: from the installed package's metadata (pip and the bundle), else from the source checkout."""
+    """The README: from the source checkout when running from one (an editable install's metadata keeps the
+    README of the day it was installed), else from the installed package's metadata (pip and the bundle)."""
+    source = Path(__file__).resolve().parents[3] / "README.md"
+    if source.is_file() and (source.parent / "aeviewer").is_dir():
+        return source.read_text(encoding="utf-8")
     try:
         meta: Any = metadata("aeviewer")  # an email.message.Message at run time: the body is the README
         text = meta.get_payload() or meta.get("Description") or ""
     except PackageNotFoundError:
         text = ""
-    if not text.strip():
-        source = Path(__file__).resolve().parents[3] / "README.md"
-        text = source.read_text(encoding="utf-8") if source.is_file() else ""
     return text or f"The user guide is the README at {README_URL}"
 
 
@@ -127,7 +128,11 @@ class ReadmeDialog(QDialog):
                 wrapping.setNonBreakableLines(False)
                 QTextCursor(block).setBlockFormat(wrapping)
             table = QTextCursor(block).currentTable()
-            limit = max(120, (width // table.columns() - 12) if table is not None else width)
+            # A picture in a list item or an indented block starts after that indent (a screenshot under a bullet).
+            items, fmt = block.textList(), block.blockFormat()
+            levels = fmt.indent() + (0 if items is None else items.format().indent())
+            indent = int(levels * doc.indentWidth() + fmt.leftMargin())
+            limit = max(120, (width // table.columns() - 12) if table is not None else width - indent)
             it = block.begin()
             while not it.atEnd():
                 fragment = it.fragment()
