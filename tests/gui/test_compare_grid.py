@@ -168,3 +168,34 @@ def test_the_first_cell_follows_the_windows_model(make_main_window, qtbot):
     w.state.status = Status.IDLE
     np.testing.assert_allclose(panel.spaces[0].codes, encode_array(other, panel.shown.x), atol=1e-6)
     qtbot.waitUntil(lambda: len(panel.rows) == 2 and panel.task is None, timeout=30_000)
+
+
+def test_the_first_cell_and_its_row_follow_the_training_snapshots(make_main_window, qtbot):
+    """The table is updated as the model trains: each snapshot (throttled) replaces the first cell's model."""
+    import copy
+
+    from aeviewer.core.models.inference import encode_array
+    from aeviewer.core.state import Status
+
+    w = make_main_window()
+    model = build_model(small_config(latent_dim=2), seed=0)
+    w.set_model(model, history=[])
+    w.registry["compare"].trigger()
+    (window,) = [c for c in w.children() if type(c).__name__ == "CompareWindow"]
+    panel = window.panel
+    qtbot.waitUntil(lambda: len(panel.rows) == 2 and panel.task is None, timeout=30_000)
+    first_mse = panel.rows[0].mse
+    window.LIVE_EVERY_S = 0.0
+    w.state.status = Status.TRAINING
+    snapshot = copy.deepcopy(model).eval()
+    with torch.no_grad():
+        next(snapshot.parameters()).add_(0.5)  # what an epoch of training did
+    w.explorer.show_snapshot(snapshot, encode_array(snapshot, w.state.shown.x))
+    np.testing.assert_allclose(panel.spaces[0].codes, encode_array(snapshot, panel.shown.x), atol=1e-6)
+    qtbot.waitUntil(lambda: len(panel.rows) == 2 and panel.task is None, timeout=30_000)
+    assert panel.rows[0].mse != first_mse and panel.rows[1].name == "PCA (2)"
+    window.LIVE_EVERY_S = 3600.0  # throttled: the next snapshot within the interval leaves the cell alone
+    shown = panel.spaces[0]
+    w.explorer.show_snapshot(model, None)
+    assert panel.spaces[0] is shown
+    w.state.status = Status.IDLE
