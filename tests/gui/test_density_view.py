@@ -164,6 +164,7 @@ def test_precomputed_points_open_in_a_points_only_window_that_says_there_is_no_d
     assert task is not None
     window.close()
     (tmp_path / "bad.npy").write_bytes(b"garbage")
-    with qtbot.waitSignal(open_points(w, tmp_path / "bad.npy").failed, timeout=10_000):
-        pass
-    assert "bad.npy" in (w.last_error or "") and "not a valid NumPy" in (w.last_error or "")
+    # Wait on the message, not on the task's signal: a 7-byte file can fail before a waitSignal connects.
+    open_points(w, tmp_path / "bad.npy")
+    qtbot.waitUntil(lambda: "bad.npy" in (w.last_error or ""), timeout=10_000)
+    assert "not a valid NumPy" in (w.last_error or "")
