@@ -8,7 +8,6 @@ comparison grid with them and PCA, selects the 3s, sets a path between a 0 and a
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -19,19 +18,10 @@ from aeviewer.core.models import ModelConfig, build_model
 from aeviewer.core.session.compare import Contender
 from aeviewer.core.train.trainer import TrainConfig, Trainer
 from aeviewer.gui.actions.compare_actions import CompareWindow
+from docs.explore_screenshots import pump
 
 DOCS = Path(__file__).resolve().parent
 EPOCHS = 25
-
-
-def pump(app: QApplication, until=lambda: True, timeout_s: float = 300.0) -> None:
-    end = time.monotonic() + timeout_s
-    while not until() and time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.02)
-    for _ in range(10):
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def main() -> None:
@@ -47,7 +37,7 @@ def main() -> None:
         panel.add_contender(Contender.from_model(title, model.eval()))
     panel.add_pca(2)
     window.show()
-    pump(app, lambda: len(panel.rows) == 4)
+    pump(app, lambda: len(panel.rows) == 4, timeout_s=300)
     y = panel.shown.y
     assert y is not None
     zero, six = int(np.flatnonzero(y == 0)[0]), int(np.flatnonzero(y == 6)[0])

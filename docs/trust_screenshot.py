@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
@@ -19,18 +18,9 @@ from aeviewer.core.data.loaders import load_dataset
 from aeviewer.core.models import ModelConfig, build_model
 from aeviewer.core.train.trainer import TrainConfig, Trainer
 from aeviewer.gui.app.main_window import MainWindow
+from docs.explore_screenshots import pump
 
 DOCS = Path(__file__).resolve().parent
-
-
-def pump(app: QApplication, until=lambda: True, timeout_s: float = 120.0) -> None:
-    end = time.monotonic() + timeout_s
-    while not until() and time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.02)
-    for _ in range(10):
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def main() -> None:
