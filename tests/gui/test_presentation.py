@@ -175,9 +175,10 @@ def test_cancelling_an_animation_export_writes_nothing_and_is_not_an_error(make_
     task = w.recordings.export_animation(tmp_path / "tour.mp4", fps=25)
     from PySide6.QtWidgets import QPushButton
 
-    w.recordings.export_dialog_box.findChild(QPushButton).click()  # the progress dialog's Cancel button
+    # The click is inside the block: a cancelled export can end before a later waitSignal would connect
+    # (it did once in CI from a clean clone), and QThread.finished is not emitted twice.
     with qtbot.waitSignal(task.finished, timeout=60_000):
-        pass
+        w.recordings.export_dialog_box.findChild(QPushButton).click()  # the progress dialog's Cancel button
     assert task.cancel_event.is_set()
     assert list(tmp_path.glob("*.mp4")) == [] and not list(tmp_path.glob(".tour*"))
     assert w.last_error is None and "cancelled" in w.statusBar().currentMessage()
