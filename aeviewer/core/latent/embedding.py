@@ -210,7 +210,7 @@ def _standardise(points: np.ndarray) -> np.ndarray:
     return result
 
 
-def tsne_points(codes: np.ndarray, *, seed: int = 0, perplexity: float = 30.0, n_iter: int = 500,
+def tsne_points(codes: np.ndarray, *, seed: int = 0, perplexity: float = 30.0, n_iter: int = 450,
                 progress: Progress | None = None, cancel: threading.Event | None = None,
                 intermediate: Callable[[np.ndarray], None] | None = None) -> np.ndarray:
     """t-SNE of the codes: openTSNE when installed (progress, live frames, cancel), else scikit-learn."""
