@@ -66,13 +66,34 @@ def test_a_burst_of_moves_is_decoded_once_at_the_newest_position(make_main_windo
     decodes = w.decoder.decode_count
     view = w.ae_view
     start = mouse.to_pixels(view, view.probe_position())
-    # All 40 moves arrive before the event loop runs: no lag may build up.
+    # All 40 moves arrive before the event loop runs: no lag may build up. The first is decoded in its own
+    # handler (a drag paints its picture ahead of queued work); the rest come once, at the newest position.
     mouse.drag(view, start, start + QPointF(-60, 40), steps=40)
-    qtbot.waitUntil(lambda: w.decoder.decode_count > decodes, timeout=2000)
+    qtbot.waitUntil(lambda: w.decoder.decode_count > decodes + 1, timeout=2000)
     qtbot.wait(50)
-    assert w.decoder.decode_count - decodes == 1
+    assert w.decoder.decode_count - decodes == 2
     expected = pixels_of(w, w.ae_space.decode_at(view.probe_position()))
     assert np.array_equal(w.samples.ae_probe.shown, expected)
+
+
+def test_a_drag_move_shows_its_picture_before_the_event_loop_runs_again(make_main_window):
+    """While training, snapshots and loss-plot repaints wait in the queue: a drag's picture must not wait
+    behind them, so each move decodes (and paints) in its own handler, in either view."""
+    w = make_main_window()
+    w.decoder.decode_now()
+    for view, pane, space in ((w.ae_view, w.samples.ae_probe, w.ae_space),
+                              (w.pca_view, w.samples.pca_probe, w.state.pca_space)):
+        start = mouse.to_pixels(view, view.probe_position())
+        mouse.move(view, start, held=False)
+        mouse.press(view, start)
+        QApplication.processEvents()  # the press's pass is over; the move below comes in a later one
+        before = pane.shown.copy()
+        mouse.move(view, start + QPointF(40, -30))
+        # No event-loop pass in between: the picture is already the one at the probe's new position.
+        expected = pixels_of(w, space.decode_at(view.probe_position()))
+        assert not np.array_equal(expected, before) and np.array_equal(pane.shown, expected)
+        mouse.release(view, start + QPointF(40, -30))
+        QApplication.processEvents()
 
 
 def slowed(model, seconds: float, threads_seen: list[int]):

@@ -64,3 +64,32 @@ def test_save_on_close_stops_at_the_last_epoch_and_saves_it(make_main_window, qt
     w.close()
     w.close_guard.box.button(Button.Save).click()
     assert target.is_file() and not w.isVisible() and not w.training
+
+
+def test_while_training_no_reconstruction_of_the_shown_samples_runs_on_the_gui_thread(make_main_window, qtbot,
+                                                                                         monkeypatch):
+    """The AE-vs-PCA line is updated every epoch from errors the training thread computed: reconstructing the
+    shown samples on the GUI thread froze the window for ~90 ms an epoch on an MNIST-sized set."""
+    import threading
+
+    from aeviewer.core.latent import spaces
+
+    w = make_main_window()
+    on_gui: list[int] = []
+    real = spaces.reconstruct_array
+
+    def recorded(model, x, *args, **kwargs):
+        if threading.current_thread() is threading.main_thread() and w.training:
+            on_gui.append(len(x))
+        return real(model, x, *args, **kwargs)
+
+    monkeypatch.setattr(spaces, "reconstruct_array", recorded)
+    comparisons = []
+    show = w.samples.show_comparison
+    monkeypatch.setattr(w.samples, "show_comparison", lambda ae, pca, k: (comparisons.append(ae), show(ae, pca, k)))
+    _run(w, qtbot, epochs=3000)
+    qtbot.waitUntil(lambda: len(comparisons) >= 3, timeout=60_000)  # epochs ended, and the line followed
+    w.training_ctl.cancel()
+    qtbot.waitUntil(lambda: w.training_ctl.worker is None, timeout=30_000)
+    assert len(set(comparisons)) > 1 and [n for n in on_gui if n > 1] == []
+

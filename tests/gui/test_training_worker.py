@@ -75,9 +75,21 @@ def test_a_snapshot_brings_its_pca_plane_and_the_window_draws_it_as_is(monkeypat
     worker.snapshot.connect(lambda *args: got.append(args))
     worker.trainer = Trainer(model, data.x[:640], TrainConfig(epochs=1, batch_size=64))
     worker._emit_snapshot()
-    snap_model, codes, plane = got[0]
+    snap_model, codes, plane, errors = got[0]
+    assert errors is None  # no epoch ended since the last snapshot: nothing new for the AE-vs-PCA line
     # Fitted in the training thread: the plane of these codes, which the space then uses without refitting.
-    np.testing.assert_allclose(plane.points, AutoencoderSpace.build(snap_model, data.subset(np.arange(100)),
-                                                                    codes).points, atol=1e-5)
-    space = AutoencoderSpace.build(snap_model, data.subset(np.arange(100)), codes, plane)
+    shown = data.subset(np.arange(100))
+    np.testing.assert_allclose(plane.points, AutoencoderSpace.build(snap_model, shown, codes).points, atol=1e-5)
+    space = AutoencoderSpace.build(snap_model, shown, codes, plane)
     assert space.projection is plane and np.array_equal(space.points, drawable(plane.points))
+    assert plane._tree is not None and plane._spacing is not None  # the probe's trust needs no tree built there
+
+    worker.epoch_ended = True
+    worker._emit_snapshot()
+    snap_model, codes, plane, errors = got[1]
+    # The samples' reconstruction errors, as the window would compute them, come with the first snapshot after
+    # an epoch; the space built from it answers with them.
+    np.testing.assert_allclose(errors, AutoencoderSpace.build(snap_model, shown, codes).errors(), rtol=1e-5, atol=1e-7)
+    assert AutoencoderSpace.build(snap_model, shown, codes, plane, errors).errors() is not None
+    worker._emit_snapshot()
+    assert got[2][3] is None and not worker.epoch_ended

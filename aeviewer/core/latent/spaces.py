@@ -92,25 +92,29 @@ class AutoencoderSpace:
     points: np.ndarray
     _decoder: PointDecoder = field(repr=False)
     _recon: np.ndarray | None = field(default=None, repr=False)
+    _errors: np.ndarray | None = field(default=None, repr=False)  # per sample, when the snapshot brought them
 
     @classmethod
     def build(cls, model: torch.nn.Module, data: Dataset, codes: np.ndarray | None = None,
-              projection: Embedding | None = None) -> AutoencoderSpace:
+              projection: Embedding | None = None, errors: np.ndarray | None = None) -> AutoencoderSpace:
         """`projection`: the codes' PCA plane when the caller fitted it already (a training snapshot does,
-        in its own thread, so the GUI thread only draws)."""
+        in its own thread, so the GUI thread only draws); `errors` likewise the samples' reconstruction errors."""
         model.eval()
         if codes is None:
             codes = encode_array(_autoencoder(model), data.x)
         if projection is None or projection.codes.shape != codes.shape:
             projection = pca_embedding(drawable(codes))
-        return cls(model, data, codes, projection, drawable(projection.points), PointDecoder(model, codes.shape[1]))
+        space = cls(model, data, codes, projection, drawable(projection.points), PointDecoder(model, codes.shape[1]))
+        if errors is not None and len(errors) == len(data):
+            space._errors = np.asarray(errors, np.float32)
+        return space
 
     def with_embedding(self, embedding: Embedding) -> AutoencoderSpace:
         """The same model and codes shown through another projection (t-SNE, UMAP, PCA)."""
         if embedding.codes.shape != self.codes.shape:
             raise ValueError(f"embedding of {embedding.codes.shape} codes does not fit {self.codes.shape}")
         return AutoencoderSpace(self.model, self.data, self.codes, embedding, drawable(embedding.points),
-                                self._decoder, self._recon)
+                                self._decoder, self._recon, self._errors)
 
     @property
     def latent_dim(self) -> int:
@@ -167,6 +171,8 @@ class AutoencoderSpace:
 
     def errors(self) -> np.ndarray:
         """Per-sample mean squared error of the reconstruction."""
+        if self._errors is not None:
+            return self._errors
         diff = self.reconstructions().reshape(len(self.data), -1) - self.data.flat
         result: np.ndarray = np.mean(diff * diff, axis=1)
         return result

@@ -51,6 +51,14 @@ def reconstruct_array(model: Autoencoder, x: np.ndarray | Tensor, batch_size: in
     return out.reshape(len(x), *model.config.input_shape)
 
 
+def errors_of_codes(model: Autoencoder, codes: np.ndarray, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+    """`reconstruction_errors` for samples whose codes are already known (decode only: half the work)."""
+    x_np = np.asarray(x, dtype=np.float32)
+    rec = decode_array(model, codes, batch_size).reshape(len(x_np), -1)
+    errors: np.ndarray = ((rec - x_np.reshape(len(x_np), -1)) ** 2).mean(axis=1)
+    return errors
+
+
 def reconstruction_errors(model: Autoencoder, x: np.ndarray | Tensor, batch_size: int = 1024) -> np.ndarray:
     """Per-sample mean squared error of the reconstruction, N float32 values (comparable to PCA's)."""
     x_np = x.detach().cpu().numpy() if isinstance(x, Tensor) else np.asarray(x, dtype=np.float32)

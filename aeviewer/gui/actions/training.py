@@ -118,9 +118,8 @@ class TrainingController(QObject):
                                   + " · ".join(f"{k} {v:.4g}" for k, v in event.losses.items()))
         self.status_label.setText(progress_line(event, time.monotonic() - self.started_at, self.epoch_base))
         self.window.loss_plot.add(step, event.losses)
-        if event.epoch_done:
+        if event.epoch_done:  # the AE-vs-PCA line follows with the next snapshot, which brings the errors
             self.state.history.append(dict(event.losses))
-            self.window.explorer.update_comparison()  # AE vs PCA from the latest snapshot, every epoch
         if event.notice:
             self.notices.append(event.notice)
             self.window.statusBar().showMessage(event.notice, 15000)

@@ -110,18 +110,22 @@ class Explorer(QObject):
         if hasattr(w, "presentation"):
             w.presentation.restyle()
 
-    def show_snapshot(self, model: torch.nn.Module, codes: np.ndarray | None, plane: Embedding | None = None) -> None:
-        """Put a (snapshot of the) model's codes in the latent view and redecode at the probe."""
+    def show_snapshot(self, model: torch.nn.Module, codes: np.ndarray | None, plane: Embedding | None = None,
+                      errors: np.ndarray | None = None) -> None:
+        """Put a (snapshot of the) model's codes in the latent view and redecode at the probe; a snapshot that
+        brings the samples' errors (the first after each epoch) also updates the AE-vs-PCA line."""
         state, view = self.state, self.w.ae_view
         if state.shown is None:
             return
-        space = state.ae_space = AutoencoderSpace.build(model, state.shown, codes, plane)
+        space = state.ae_space = AutoencoderSpace.build(model, state.shown, codes, plane, errors)
         view.setTitle(f"Autoencoder · {space.projection.label}")
         view.set_points(space.points, state.shown.y, state.shown.class_names)
         self.w.decoder.queue("ae", view.probe_position())
         self._show_selection()
         if hasattr(self.w, "explore"):
             self.w.explore.space_changed()
+        if errors is not None:
+            self.update_comparison()
 
     def select_sample(self, index: int) -> None:
         """Highlight sample `index` in both views, move both probes onto it and show it three ways."""

@@ -84,6 +84,8 @@ class MainWindow(QMainWindow):
         self.pca_view.set_background(self.density_runner.submit)
         bind_probe(self.ae_view, self.state, "ae")
         bind_probe(self.pca_view, self.state, "pca")
+        self.ae_view.probe_dragged.connect(self._paint_probe_pictures_now)
+        self.pca_view.probe_dragged.connect(self._paint_probe_pictures_now)
         self.explorer = Explorer(self)
         self.set_dataset, self.set_model = self.explorer.set_dataset, self.explorer.set_model
         self.select_sample = self.explorer.select_sample
@@ -180,6 +182,12 @@ class MainWindow(QMainWindow):
         box.setProperty("message", message)
         box.open()
         self.error_box = box
+
+    def _paint_probe_pictures_now(self) -> None:
+        """A drag move's pictures are decoded and painted in its own handler, ahead of queued work."""
+        panes = {"ae": self.samples.ae_probe, "pca": self.samples.pca_probe}
+        for view in self.decoder.flush():
+            panes[view].canvas.repaint()
 
     def start_task(self, task: BackgroundTask, report_errors: bool = True) -> BackgroundTask:
         """Run `task`, keep it until it ends (closing waits for it), and show its failure unless told not to."""

@@ -50,6 +50,7 @@ class ScatterView(pg.PlotWidget):
 
     probe_moved = Signal(object)  # np.ndarray (2,)
     probe_released = Signal(object)
+    probe_dragged = Signal()  # after each drag move has set the probe: the window paints the pictures at once
     point_clicked = Signal(int)
 
     def __init__(self, title: str, parent=None) -> None:
@@ -334,6 +335,7 @@ class ScatterView(pg.PlotWidget):
     def mouseMoveEvent(self, ev) -> None:  # noqa: N802
         if self._grab_offset is not None:
             self.set_probe(self._data_at(ev.position()) + self._grab_offset)
+            self.probe_dragged.emit()
             ev.accept()
             return
         near = self._near_probe(ev.position())
