@@ -79,7 +79,7 @@ def warm_tsne_layouts(codes: np.ndarray, *, seed: int = 0, perplexity: float = 3
     """
     from openTSNE import TSNEEmbedding, affinity
 
-    from aeviewer.core.latent.tsne import EXACT_NEIGHBOURS_UP_TO
+    from aeviewer.core.latent.tsne import neighbour_method
 
     frames = np.asarray(codes, np.float64)
     perplexity = float(min(perplexity, max(2.0, (frames.shape[1] - 1) / 3.0)))
@@ -88,9 +88,8 @@ def warm_tsne_layouts(codes: np.ndarray, *, seed: int = 0, perplexity: float = 3
     for f, frame in enumerate(frames):
         if cancel is not None and cancel.is_set():
             break
-        method = "exact" if len(frame) <= EXACT_NEIGHBOURS_UP_TO else "annoy"  # as tsne.affinities does
-        aff = affinity.PerplexityBasedNN(frame, perplexity=perplexity, method=method, random_state=seed, n_jobs=1,
-                                         verbose=False)
+        aff = affinity.PerplexityBasedNN(frame, perplexity=perplexity, method=neighbour_method(len(frame)),
+                                         random_state=seed, n_jobs=1, verbose=False)
         if previous is None:
             init = pca_plane(frame)
             init = init / max(float(np.std(init[:, 0])), 1e-12) * 1e-4  # openTSNE's scale for a PCA start

@@ -35,6 +35,11 @@ FRAME_EVERY = 10  # iterations between live frames
 AFFINITIES = FitCache(size=2)
 
 
+def neighbour_method(n: int) -> str:
+    """openTSNE's neighbour search for n codes: exact up to `EXACT_NEIGHBOURS_UP_TO`, Annoy above."""
+    return "exact" if n <= EXACT_NEIGHBOURS_UP_TO else "annoy"
+
+
 def gradient_method(n: int) -> str:
     return "fft" if n > FFT_ABOVE else "bh"
 
@@ -61,9 +66,9 @@ def affinities(codes: np.ndarray, perplexity: float, n_jobs: int, seed: int) -> 
     from openTSNE import affinity
 
     key = (codes_key(codes), round(float(perplexity), 6))
-    method = "exact" if len(codes) <= EXACT_NEIGHBOURS_UP_TO else "annoy"
     return AFFINITIES.get_or_fit(key, lambda: affinity.PerplexityBasedNN(
-        codes, perplexity=perplexity, method=method, n_jobs=n_jobs, random_state=seed, verbose=False))
+        codes, perplexity=perplexity, method=neighbour_method(len(codes)), n_jobs=n_jobs, random_state=seed,
+        verbose=False))
 
 
 def phases(n_iter: int) -> list[tuple[int, dict[str, Any]]]:

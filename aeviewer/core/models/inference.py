@@ -51,17 +51,18 @@ def reconstruct_array(model: Autoencoder, x: np.ndarray | Tensor, batch_size: in
     return out.reshape(len(x), *model.config.input_shape)
 
 
+def _per_sample_mse(rec: np.ndarray, x: np.ndarray) -> np.ndarray:
+    errors: np.ndarray = ((rec.reshape(len(x), -1) - x.reshape(len(x), -1)) ** 2).mean(axis=1)
+    return errors
+
+
 def errors_of_codes(model: Autoencoder, codes: np.ndarray, x: np.ndarray, batch_size: int = 1024) -> np.ndarray:
     """`reconstruction_errors` for samples whose codes are already known (decode only: half the work)."""
     x_np = np.asarray(x, dtype=np.float32)
-    rec = decode_array(model, codes, batch_size).reshape(len(x_np), -1)
-    errors: np.ndarray = ((rec - x_np.reshape(len(x_np), -1)) ** 2).mean(axis=1)
-    return errors
+    return _per_sample_mse(decode_array(model, codes, batch_size), x_np)
 
 
 def reconstruction_errors(model: Autoencoder, x: np.ndarray | Tensor, batch_size: int = 1024) -> np.ndarray:
     """Per-sample mean squared error of the reconstruction, N float32 values (comparable to PCA's)."""
     x_np = x.detach().cpu().numpy() if isinstance(x, Tensor) else np.asarray(x, dtype=np.float32)
-    rec = reconstruct_array(model, x_np, batch_size)
-    errors: np.ndarray = ((rec - x_np) ** 2).reshape(len(x_np), -1).mean(axis=1)
-    return errors
+    return _per_sample_mse(reconstruct_array(model, x_np, batch_size), x_np)
