@@ -56,13 +56,14 @@ class FileActions(QObject):
 
     def load_dataset_async(self, spec: str) -> BackgroundTask:
         self.window.statusBar().showMessage(f"Loading {spec}…")
-        task = self.window.start_task(BackgroundTask(load_with_baseline, spec,
-                                                     (self.window.settings_panel.latent.value(),)))
+        # Connected before the start: a small file can be loaded before a later connect, and a signal
+        # emitted with nothing connected is lost (the dataset never shown, the status stuck at "Loading").
+        task = BackgroundTask(load_with_baseline, spec, (self.window.settings_panel.latent.value(),))
         task.succeeded.connect(lambda loaded: self._dataset_loaded(loaded, spec))
         if self.state.status == Status.IDLE:
             self.state.status = Status.LOADING
             task.finished.connect(self._loading_done)
-        return task
+        return self.window.start_task(task)
 
     def _loading_done(self) -> None:
         if self.state.status == Status.LOADING:
@@ -93,7 +94,7 @@ class FileActions(QObject):
         dialog = QProgressDialog(f"Downloading {DOWNLOADABLE.get(name, name)}…", "Cancel", 0, 0, self.window)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
-        task = self.window.start_task(BackgroundTask(fetch_dataset, name, takes_progress=True))
+        task = BackgroundTask(fetch_dataset, name, takes_progress=True)  # started once connected, below
         self.download_dialog = dialog
 
         def progressed(done: int, total: int | None) -> None:
@@ -107,7 +108,7 @@ class FileActions(QObject):
         task.finished.connect(dialog.close)
         task.succeeded.connect(lambda _path: self.load_dataset_async(name))
         dialog.show()
-        return task
+        return self.window.start_task(task)
 
     # --- model files -------------------------------------------------------------------------------
     def load_model(self, path: str | Path) -> bool:

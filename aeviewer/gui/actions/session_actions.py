@@ -103,9 +103,9 @@ class SessionActions:
             return self.apply(session, source=str(path))
         w.statusBar().showMessage(f"Loading {session.dataset} for {path.name}…")
         ks = (session.model.config.latent_dim,) if session.model is not None else ()
-        task = w.start_task(BackgroundTask(load_with_baseline, session.dataset, ks))
+        task = BackgroundTask(load_with_baseline, session.dataset, ks)
         task.succeeded.connect(lambda loaded: self.apply(session, loaded.dataset, str(path), loaded))
-        return task
+        return w.start_task(task)  # connected first: a quick load's result is not lost
 
     def open_dialog(self) -> None:
         name = open_file(self.window, self.window.settings, "session", "Open session", SESSION_FILTER)

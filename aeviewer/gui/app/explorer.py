@@ -64,9 +64,9 @@ class Explorer(QObject):
             w.show_error(f"Cannot build that model for {dataset.name}: {exc}")
         w.setWindowTitle(f"aeviewer — {dataset.name}")
         if baseline is None:
-            task = w.start_task(BackgroundTask(DatasetBaseline.compute, dataset, (panel.latent.value(),),
-                                               shown=state.shown))
+            task = BackgroundTask(DatasetBaseline.compute, dataset, (panel.latent.value(),), shown=state.shown)
             task.succeeded.connect(self._baseline_ready)
+            w.start_task(task)  # connected first: a quick fit's result is not lost
 
     def _show_baseline(self, baseline: DatasetBaseline | None) -> None:
         """The PCA side: its plane and errors, or an empty view saying it is being fitted."""

@@ -190,7 +190,9 @@ class MainWindow(QMainWindow):
             panes[view].canvas.repaint()
 
     def start_task(self, task: BackgroundTask, report_errors: bool = True) -> BackgroundTask:
-        """Run `task`, keep it until it ends (closing waits for it), and show its failure unless told not to."""
+        """Run `task`, keep it until it ends (closing waits for it), and show its failure unless told not to.
+
+        Connect the task's signals before calling this: one emitted before a connection is lost."""
         self._tasks.add(task)
         if report_errors:
             task.failed.connect(self.show_error)

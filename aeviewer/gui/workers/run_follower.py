@@ -149,9 +149,10 @@ class RunFollower(QObject):
         self._loading_data = True
         self.window.statusBar().showMessage(f"Following {self.folder}: loading its dataset {spec}…")
         latent = config.get("model", {}).get("latent_dim")
-        task = self.window.start_task(BackgroundTask(load_with_baseline, spec, (latent,) if latent else ()))
+        task = BackgroundTask(load_with_baseline, spec, (latent,) if latent else ())
         task.succeeded.connect(self._dataset_loaded)
         task.failed.connect(lambda _message: setattr(self, "_loading_data", False))
+        self.window.start_task(task)  # connected first: a quick load's result is not lost
 
     def _dataset_loaded(self, loaded: DatasetBaseline) -> None:
         self._loading_data = False
